@@ -1,0 +1,68 @@
+/* sandboxvfs-common.h: shared plumbing of the sandboxvfs subcommands
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <libsandboxvfs.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of the CLI (shared/design/CONTRACT.md §3). */
+enum {
+  SVFS_CLI_EXIT_OK = 0,
+  SVFS_CLI_EXIT_FAILURE = 1,
+  SVFS_CLI_EXIT_USAGE = 2,
+};
+
+typedef enum {
+  SVFS_CLI_FORMAT_TEXT,
+  SVFS_CLI_FORMAT_JSON,
+  SVFS_CLI_FORMAT_TABLE,
+  SVFS_CLI_FORMAT_TREE,
+  SVFS_CLI_FORMAT_CDI,
+} SvfsCliFormat;
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} SvfsCliCommand;
+
+int       svfs_cli_fstypes_main    (int           argc,
+                                    char        **argv);
+int       svfs_cli_validate_main   (int           argc,
+                                    char        **argv);
+int       svfs_cli_plan_main       (int           argc,
+                                    char        **argv);
+
+/* Prints "sandboxvfs: <message>" on stderr, or the JSON error object on
+ * stdout when @format is JSON, and returns SVFS_CLI_EXIT_FAILURE. */
+int       svfs_cli_fail            (SvfsCliFormat format,
+                                    const GError *error);
+/* Prints "sandboxvfs <command>: <message>" and a hint on stderr and returns
+ * SVFS_CLI_EXIT_USAGE. */
+int       svfs_cli_usage_error     (const char   *command,
+                                    const char   *message);
+gboolean  svfs_cli_parse_format    (const char   *text,
+                                    const SvfsCliFormat *allowed,
+                                    SvfsCliFormat *format,
+                                    GError      **error);
+/* Reads SPEC ("-" for stdin) or DIR/config.json, at most
+ * SVFS_SPEC_MAX_SIZE + 1 bytes; @bundle_dir receives the directory that
+ * relative paths resolve against. */
+GBytes   *svfs_cli_read_spec       (const char   *spec_arg,
+                                    const char   *bundle_arg,
+                                    char        **bundle_dir,
+                                    GError      **error);
+/* Loads and validates a spec as above. */
+SvfsSpec *svfs_cli_load_spec       (const char   *spec_arg,
+                                    const char   *bundle_arg,
+                                    GError      **error);
+/* Applies "KEY=VALUE" strings to a new config, each checked as given. */
+SvfsConfig *svfs_cli_build_config  (char        **assignments,
+                                    GError      **error);
+void      svfs_cli_print_json      (JsonNode     *node);
+
+G_END_DECLS

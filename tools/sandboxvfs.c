@@ -1,0 +1,82 @@
+/* sandboxvfs.c: the sandboxvfs command-line tool
+ *
+ * Each subcommand lives in its own file; this one only dispatches.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sandboxvfs-common.h"
+
+static const SvfsCliCommand commands[] = {
+  { "fstypes", "List the filesystem types the compiler knows", svfs_cli_fstypes_main },
+  { "plan", "Compile and print the mount plan of a spec", svfs_cli_plan_main },
+  { "validate", "Check an OCI runtime spec and list its problems", svfs_cli_validate_main },
+  { NULL }
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage:\n"
+           "  sandboxvfs COMMAND [OPTION…]\n"
+           "\n"
+           "Build a container's filesystem view from an OCI runtime spec.\n"
+           "\n"
+           "Commands:\n");
+  for (const SvfsCliCommand *c = commands; c->name != NULL; c++)
+    fprintf (out, "  %-10s %s\n", c->name, c->summary);
+  fprintf (out,
+           "\n"
+           "Options:\n"
+           "  -h, --help     Show this help\n"
+           "  --version      Show the version\n"
+           "\n"
+           "Run \"sandboxvfs COMMAND --help\" for a command's options.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return SVFS_CLI_EXIT_USAGE;
+    }
+
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return SVFS_CLI_EXIT_OK;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("sandboxvfs %s\n", SVFS_VERSION_S);
+      return SVFS_CLI_EXIT_OK;
+    }
+
+  for (const SvfsCliCommand *c = commands; c->name != NULL; c++)
+    {
+      if (strcmp (argv[1], c->name) == 0)
+        {
+          g_autofree char *prgname = g_strdup_printf ("sandboxvfs %s", c->name);
+          g_set_prgname (prgname);
+          return c->run (argc - 1, argv + 1);
+        }
+    }
+
+  fprintf (stderr, "sandboxvfs: unknown command \"%s\"\n", argv[1]);
+  fprintf (stderr, "Try \"sandboxvfs --help\" for the list of commands.\n");
+  return SVFS_CLI_EXIT_USAGE;
+}
