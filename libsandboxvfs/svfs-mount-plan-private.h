@@ -1,0 +1,32 @@
+/* svfs-mount-plan-private.h: building a plan, for the compiler
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "svfs-mount-plan.h"
+#include "svfs-planned-mount-private.h"
+
+G_BEGIN_DECLS
+
+struct _SvfsMountPlan
+{
+  GObject            parent_instance;
+
+  GPtrArray         *mounts;         /* (element-type SvfsPlannedMount), mount order */
+  GListStore        *skipped;        /* SvfsPlannedMount with a skip reason */
+  GListStore        *devices;        /* SvfsDevice */
+  GPtrArray         *warnings;       /* char *, NULL-terminated */
+
+  char              *root_type;      /* "bind" or "erofs" */
+  char              *root_source;
+  SvfsOverlayMedium  root_overlay_medium;
+  char              *root_overlay_dir;
+  guint              n_source_fds;
+  guint              root_readonly : 1;
+};
+
+SvfsMountPlan *svfs_mount_plan_new (void);
+
+G_END_DECLS

@@ -1,0 +1,89 @@
+/* sandboxvfs-plan.c: `sandboxvfs plan`
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "sandboxvfs-common.h"
+
+int
+svfs_cli_plan_main (int    argc,
+                    char **argv)
+{
+  static const SvfsCliFormat formats[] = {
+    SVFS_CLI_FORMAT_JSON, SVFS_CLI_FORMAT_TABLE, SVFS_CLI_FORMAT_TREE, (SvfsCliFormat) -1
+  };
+  g_autofree char *bundle = NULL;
+  g_autofree char *format_arg = NULL;
+  g_auto(GStrv) config_args = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsSpec) spec = NULL;
+  g_autoptr(SvfsConfig) config = NULL;
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autofree char *text = NULL;
+  SvfsCliFormat format = SVFS_CLI_FORMAT_TABLE;
+  const GOptionEntry entries[] = {
+    { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle,
+      "Read DIR/config.json; relative paths resolve against DIR", "DIR" },
+    { "config", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &config_args,
+      "Set a runtime configuration key, e.g. overlay2=root:memory (repeatable)", "KEY=VALUE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_arg,
+      "Output format: table (default), tree or json", "FORMAT" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("(SPEC | --bundle DIR)");
+  g_option_context_set_summary (context,
+    "Compile the mount plan of an OCI runtime spec and print it, without\n"
+    "side effects: which mounts the container gets, in mount order, with type,\n"
+    "source, data, flags, overlays, shared mounts, devices, skipped entries\n"
+    "and warnings. SPEC may be \"-\" for standard input.");
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return svfs_cli_usage_error ("plan", error->message);
+  if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
+    return svfs_cli_usage_error ("plan", error->message);
+  if (bundle != NULL && argc > 1)
+    return svfs_cli_usage_error ("plan", "give either SPEC or --bundle DIR, not both");
+  if (bundle == NULL && argc != 2)
+    return svfs_cli_usage_error ("plan", argc < 2 ? "missing SPEC (a config.json path, or - for stdin)"
+                                                    : "too many arguments");
+
+  config = svfs_cli_build_config (config_args, &error);
+  if (config == NULL)
+    return svfs_cli_fail (format, error);
+
+  spec = svfs_cli_load_spec (bundle == NULL ? argv[1] : NULL, bundle, &error);
+  if (spec == NULL)
+    return svfs_cli_fail (format, error);
+
+  mounter = svfs_mounter_new (spec, config);
+  plan = svfs_mounter_compile (mounter, &error);
+  if (plan == NULL)
+    return svfs_cli_fail (format, error);
+
+  switch (format)
+    {
+    case SVFS_CLI_FORMAT_JSON:
+      text = svfs_mount_plan_to_json (plan);
+      printf ("%s\n", text);
+      break;
+    case SVFS_CLI_FORMAT_TREE:
+      text = svfs_mount_plan_to_tree (plan);
+      fputs (text, stdout);
+      break;
+    case SVFS_CLI_FORMAT_TABLE:
+    default:
+      text = svfs_mount_plan_to_table (plan);
+      fputs (text, stdout);
+      break;
+    }
+
+  return SVFS_CLI_EXIT_OK;
+}
