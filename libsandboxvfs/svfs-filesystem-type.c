@@ -653,7 +653,7 @@ svfs_filesystem_type_list_registered (void)
   GListStore *store = g_list_store_new (SVFS_TYPE_FILESYSTEM_TYPE);
 
   {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&registry_lock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&registry_lock);
     GHashTableIter iter;
     gpointer value;
 
