@@ -839,6 +839,71 @@ test_pod_hint_errors_are_invalid_spec (Fixture *f, gconstpointer data)
 }
 
 static void
+test_rootfs_hint (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SvfsMountPlan) plan = compile_ok (f,
+    "\"annotations\": {"
+    "\"dev.gvisor.spec.rootfs.source\": \"/images/root.erofs\","
+    "\"dev.gvisor.spec.rootfs.type\": \"erofs\","
+    "\"dev.gvisor.spec.rootfs.overlay\": \"self\"}");
+
+  /* The hint replaces root.path and the overlay2 medium. */
+  g_assert_cmpstr (svfs_mount_plan_get_root_type (plan), ==, "erofs");
+  g_assert_cmpstr (svfs_mount_plan_get_root_source (plan), ==, "/images/root.erofs");
+  g_assert_cmpint (svfs_mount_plan_get_root_overlay_medium (plan), ==, SVFS_OVERLAY_MEDIUM_SELF);
+  /* The rootfs of an erofs image cannot be read at plan time: /tmp is
+   * planned and checked again when applying. */
+  g_assert_true (plan_has_tmp (plan));
+}
+
+static void
+test_erofs_submount (Fixture *f, gconstpointer data)
+{
+  assert_compiles_to (f,
+    "\"mounts\": [{\"destination\": \"/opt\", \"type\": \"erofs\", \"source\": \"images/opt.erofs\", \"options\": [\"ro\"]}]",
+    SYS "\n" DEV "\n" "/opt erofs @/images/opt.erofs - ro -\n" PROC "\n" DEVPTS "\n" TMP);
+  compile_fails (f,
+    "\"mounts\": [{\"destination\": \"/opt\", \"type\": \"erofs\"}]",
+    NULL, SVFS_ERROR_INVALID_SPEC, "mounts[0] \"/opt\": erofs mount without an image source");
+}
+
+static void
+test_propagation_honoured (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SvfsMountPlan) plan = compile_ok (f,
+    "\"mounts\": [{\"destination\": \"/b\", \"type\": \"bind\", \"source\": \"/srv\", \"options\": [\"rbind\", \"rshared\", \"rslave\"]},"
+    "{\"destination\": \"/c\", \"type\": \"bind\", \"source\": \"/srv\", \"options\": [\"bind\", \"shared\"]}]");
+  g_autoptr(SvfsPlannedMount) b = g_list_model_get_item (G_LIST_MODEL (plan), 0);
+  g_autoptr(SvfsPlannedMount) c = g_list_model_get_item (G_LIST_MODEL (plan), 1);
+
+  g_assert_cmpstr (svfs_planned_mount_get_destination (b), ==, "/b");
+  /* Last one wins, and shared propagation is allowed on bind mounts. */
+  g_assert_cmpint (svfs_planned_mount_get_propagation (b), ==, SVFS_PROPAGATION_RSLAVE);
+  g_assert_true (svfs_planned_mount_get_recursive (b));
+  g_assert_cmpint (svfs_planned_mount_get_propagation (c), ==, SVFS_PROPAGATION_SHARED);
+  g_assert_false (svfs_planned_mount_get_recursive (c));
+}
+
+static void
+test_all_dir_overlay (Fixture *f, gconstpointer data)
+{
+  const char *all[] = { "overlay2", "all:dir=/var/tmp", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsMountPlan) plan = compile_full (f,
+    "\"mounts\": [{\"destination\": \"/rw\", \"type\": \"bind\", \"source\": \"/srv/rw\"}]",
+    all, -1, &error);
+  g_autoptr(SvfsPlannedMount) rw = NULL;
+
+  g_assert_no_error (error);
+  rw = g_list_model_get_item (G_LIST_MODEL (plan), 0);
+  g_assert_cmpint (svfs_planned_mount_get_overlay_medium (rw), ==, SVFS_OVERLAY_MEDIUM_DIR);
+  g_assert_cmpstr (svfs_planned_mount_get_overlay_dir (rw), ==, "/var/tmp");
+  g_assert_cmpint (svfs_mount_plan_get_root_overlay_medium (plan), ==, SVFS_OVERLAY_MEDIUM_DIR);
+  assert_plan (f, plan,
+    "/rw bind /srv/rw - - overlay=dir=/var/tmp,fd=1\n" SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n" TMP);
+}
+
+static void
 test_json_schema (Fixture *f, gconstpointer data)
 {
   g_autoptr(SvfsMountPlan) plan = compile_ok (f, "");
@@ -990,6 +1055,10 @@ main (int    argc,
   ADD ("hints/shared-mount", test_pod_hint_shared_mount);
   ADD ("hints/incompatible", test_pod_hint_incompatible);
   ADD ("hints/errors-are-invalid-spec", test_pod_hint_errors_are_invalid_spec);
+  ADD ("root/erofs-hint", test_rootfs_hint);
+  ADD ("type/erofs-submount", test_erofs_submount);
+  ADD ("options/propagation-honoured", test_propagation_honoured);
+  ADD ("overlay/all-dir", test_all_dir_overlay);
   ADD ("json/schema", test_json_schema);
   ADD ("pure-and-deterministic", test_pure_and_deterministic);
   ADD ("format/tree-and-table", test_tree_and_table);
