@@ -86,6 +86,24 @@ svfs_cli_parse_format (const char           *text,
   return FALSE;
 }
 
+int
+svfs_cli_take_spec_arg (const char  *command,
+                        int          argc,
+                        char       **argv,
+                        const char  *bundle,
+                        const char **spec_arg)
+{
+  if (bundle != NULL && argc > 1)
+    return svfs_cli_usage_error (command, "give either SPEC or --bundle DIR, not both");
+  if (bundle == NULL && argc < 2)
+    return svfs_cli_usage_error (command, "missing SPEC (a config.json path, or - for stdin)");
+  if (bundle == NULL && argc > 2)
+    return svfs_cli_usage_error (command, "too many arguments");
+
+  *spec_arg = bundle == NULL ? argv[1] : NULL;
+  return -1;
+}
+
 static GBytes *
 read_bounded (int          fd,
               const char  *what,

@@ -49,6 +49,15 @@ gboolean  svfs_cli_parse_format    (const char   *text,
                                     const SvfsCliFormat *allowed,
                                     SvfsCliFormat *format,
                                     GError      **error);
+/* Checks what is left of the command line of a command that takes
+ * "SPEC | --bundle DIR": returns -1 and sets @spec_arg (NULL with
+ * --bundle) when it is right, else prints the usage error and returns
+ * SVFS_CLI_EXIT_USAGE. */
+int       svfs_cli_take_spec_arg   (const char   *command,
+                                    int           argc,
+                                    char        **argv,
+                                    const char   *bundle,
+                                    const char  **spec_arg);
 /* Reads SPEC ("-" for stdin) or DIR/config.json, at most
  * SVFS_SPEC_MAX_SIZE + 1 bytes; @bundle_dir receives the directory that
  * relative paths resolve against. */

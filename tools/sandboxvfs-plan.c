@@ -27,6 +27,8 @@ svfs_cli_plan_main (int    argc,
   g_autoptr(SvfsMountPlan) plan = NULL;
   g_autofree char *text = NULL;
   SvfsCliFormat format = SVFS_CLI_FORMAT_TABLE;
+  const char *spec_arg = NULL;
+  int status;
   const GOptionEntry entries[] = {
     { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle,
       "Read DIR/config.json; relative paths resolve against DIR", "DIR" },
@@ -49,17 +51,15 @@ svfs_cli_plan_main (int    argc,
     return svfs_cli_usage_error ("plan", error->message);
   if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
     return svfs_cli_usage_error ("plan", error->message);
-  if (bundle != NULL && argc > 1)
-    return svfs_cli_usage_error ("plan", "give either SPEC or --bundle DIR, not both");
-  if (bundle == NULL && argc != 2)
-    return svfs_cli_usage_error ("plan", argc < 2 ? "missing SPEC (a config.json path, or - for stdin)"
-                                                    : "too many arguments");
+  status = svfs_cli_take_spec_arg ("plan", argc, argv, bundle, &spec_arg);
+  if (status >= 0)
+    return status;
 
   config = svfs_cli_build_config (config_args, &error);
   if (config == NULL)
     return svfs_cli_fail (format, error);
 
-  spec = svfs_cli_load_spec (bundle == NULL ? argv[1] : NULL, bundle, &error);
+  spec = svfs_cli_load_spec (spec_arg, bundle, &error);
   if (spec == NULL)
     return svfs_cli_fail (format, error);
 

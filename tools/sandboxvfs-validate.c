@@ -45,6 +45,7 @@ svfs_cli_validate_main (int    argc,
   g_autoptr(SvfsConfig) config = NULL;
   SvfsCliFormat format = SVFS_CLI_FORMAT_TEXT;
   const char *spec_arg = NULL;
+  int status;
   const char *data;
   gsize len;
   const GOptionEntry entries[] = {
@@ -72,13 +73,9 @@ svfs_cli_validate_main (int    argc,
   if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
     return svfs_cli_usage_error ("validate", error->message);
 
-  if (bundle != NULL && argc > 1)
-    return svfs_cli_usage_error ("validate", "give either SPEC or --bundle DIR, not both");
-  if (bundle == NULL && argc != 2)
-    return svfs_cli_usage_error ("validate", argc < 2 ? "missing SPEC (a config.json path, or - for stdin)"
-                                                        : "too many arguments");
-  if (bundle == NULL)
-    spec_arg = argv[1];
+  status = svfs_cli_take_spec_arg ("validate", argc, argv, bundle, &spec_arg);
+  if (status >= 0)
+    return status;
 
   config = svfs_cli_build_config (config_args, &error);
   if (config == NULL)
