@@ -1,0 +1,178 @@
+/* svfs-linux-private.h: the Linux syscall layer and the mount executor
+ *
+ * Everything here runs, or prepares what runs, in a child process created
+ * with clone() from a caller that may have threads (GLib, Python, gjs, a
+ * D-Bus daemon).  Between clone() and exec() or _exit() only plain
+ * async-signal-safe syscalls are allowed: no GLib, no malloc, no stdio, no
+ * locks.  The parent prepares a program (SvfsExecProgram: a flat array of
+ * operations whose strings it owns) and a shared result area; the child
+ * runs the program and reports through the result area and a pipe.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* --- syscalls glibc 2.36 does not wrap ------------------------------------ */
+
+static inline int
+svfs_sys_openat2 (int                   dirfd,
+                  const char           *path,
+                  const struct open_how *how)
+{
+  return (int) syscall (SYS_openat2, dirfd, path, how, sizeof *how);
+}
+
+static inline int
+svfs_sys_pivot_root (const char *new_root,
+                     const char *put_old)
+{
+  return (int) syscall (SYS_pivot_root, new_root, put_old);
+}
+
+/* Resolves @path inside the tree whose root is @root_fd: absolute symlinks
+ * restart at @root_fd, ".." stops there, magic links (/proc/self/root, …)
+ * are refused.  This is how every destination is looked up. */
+static inline int
+svfs_open_in_root (int         root_fd,
+                   const char *path,
+                   int         flags)
+{
+  struct open_how how = {
+    .flags = (uint64_t) (flags | O_CLOEXEC),
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd;
+
+  do
+    fd = svfs_sys_openat2 (root_fd, path, &how);
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+/* --- the program -------------------------------------------------------- */
+
+typedef enum {
+  SVFS_OP_ROOT,      /* clone the root source, optionally under a memory overlay */
+  SVFS_OP_FS,        /* a new filesystem: fsopen/fsconfig/fsmount */
+  SVFS_OP_DEV,       /* a tmpfs populated as /dev */
+  SVFS_OP_BIND,      /* a clone of a source fd */
+  SVFS_OP_MASK,      /* maskedPaths: /dev/null over a file, empty ro tmpfs over a directory */
+  SVFS_OP_READONLY,  /* readonlyPaths: a read-only bind of the path over itself */
+  SVFS_OP_DEVICE,    /* a device node (mknod), after the mounts */
+} SvfsOpKind;
+
+typedef struct {
+  const char *key;
+  const char *value;  /* NULL for a bare flag such as "newinstance" */
+} SvfsDataItem;
+
+typedef struct {
+  SvfsOpKind          kind;
+  const char         *dest;        /* absolute, cleaned, inside the new root */
+  const char         *fs_type;     /* SVFS_OP_FS/DEV: the kernel filesystem type */
+  const char         *source;      /* SVFS_OP_FS/DEV: the source name shown in mountinfo, or NULL */
+  const SvfsDataItem *data;
+  unsigned            n_data;
+  int                 source_fd;   /* SVFS_OP_ROOT/BIND */
+  unsigned            attr;        /* MOUNT_ATTR_* except RDONLY */
+  bool                set_atime;   /* attr carries an access-time mode */
+  bool                rdonly;
+  bool                recursive;
+  bool                overlay_memory; /* SVFS_OP_ROOT */
+  bool                tmpcopyup;   /* SVFS_OP_FS tmpfs: copy the covered directory in */
+  bool                auto_tmp;    /* the auto-/tmp mount: skipped if /tmp is not empty */
+  bool                keep_fd;     /* the mount fd is needed later (shared master) */
+  unsigned long       propagation; /* MS_PRIVATE, MS_SHARED, MS_SLAVE or MS_UNBINDABLE */
+  bool                propagation_recursive;
+  int                 master_op;   /* a view of that earlier op's filesystem, or -1 */
+  /* SVFS_OP_DEVICE */
+  mode_t              mode;        /* file type and permission bits */
+  dev_t               rdev;
+  uid_t               uid;
+  gid_t               gid;
+} SvfsOp;
+
+typedef enum {
+  SVFS_OP_STATE_PENDING,
+  SVFS_OP_STATE_DONE,
+  SVFS_OP_STATE_SKIPPED,   /* auto-/tmp over a non-empty /tmp, missing masked path */
+} SvfsOpState;
+
+typedef struct {
+  const SvfsOp *ops;
+  unsigned      n_ops;
+  int          *mount_fds;     /* n_ops slots, scratch for the child */
+  const char   *staging_dir;   /* an existing host directory to stage on (covered, never written) */
+  const char   *hostname;      /* set in a new UTS namespace, or NULL */
+  bool          root_rdonly;
+  int           sync_fd;       /* child writes one byte here when the namespace is ready */
+  int           control_fd;    /* EOF here means the owner is gone: the holder exits */
+} SvfsExecProgram;
+
+#define SVFS_EXEC_MESSAGE_MAX 512
+
+/* Shared (MAP_SHARED) between the parent and the child. */
+typedef struct {
+  int         failed_op;      /* index into ops, -1 for the set-up around them */
+  int         error_code;     /* an SvfsError value */
+  int         sys_errno;
+  const char *stage;          /* a string literal: same address in both processes */
+  char        detail[SVFS_EXEC_MESSAGE_MAX];  /* a path or the kernel's fs log line */
+  unsigned char op_state[];   /* n_ops SvfsOpState */
+} SvfsExecResult;
+
+/* Runs @prog in the current (cloned, single-threaded) process: builds the
+ * tree, pivots into it and, on success, writes one byte to sync_fd and
+ * becomes the namespace holder, never returning.  On failure fills
+ * @result and returns -1; the caller then _exit()s. */
+int  svfs_linux_exec_run (const SvfsExecProgram *prog,
+                          SvfsExecResult        *result);
+
+/* --- spawning into a namespace ------------------------------------------- */
+
+typedef struct {
+  int                 ns_fds[8];    /* setns() in this order, -1 terminated */
+  int                 ns_types[8];
+  const char * const *argv;
+  const char * const *envp;
+  const char         *cwd;
+  uid_t               uid;
+  gid_t               gid;
+  const int          *child_fds;    /* fd i of the process = child_fds[i] (-1: closed) */
+  unsigned            n_child_fds;  /* 0: keep 0, 1, 2 */
+  int                 report_fd;    /* pipe: pid from the intermediate, then errors */
+} SvfsSpawnProgram;
+
+/* Records on report_fd, each written whole (smaller than PIPE_BUF). */
+typedef struct {
+  int         type;             /* SVFS_SPAWN_REPORT_PID or _FAILURE */
+  pid_t       pid;
+  int         sys_errno;
+  const char *stage;            /* a string literal */
+} SvfsSpawnReport;
+
+#define SVFS_SPAWN_REPORT_PID     1
+#define SVFS_SPAWN_REPORT_FAILURE 2
+
+/* Runs in the intermediate child (forked from the caller): joins the
+ * namespaces, clones the process with CLONE_PARENT so it is the caller's
+ * child, writes its pid (pid_t) to report_fd and _exit()s.  The process
+ * itself sets up fds, ids and cwd and execs; a failure is written to
+ * report_fd as an SvfsSpawnFailure.  Never returns. */
+void svfs_linux_spawn_run (const SvfsSpawnProgram *prog) __attribute__ ((noreturn));

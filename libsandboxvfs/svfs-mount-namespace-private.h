@@ -1,0 +1,26 @@
+/* svfs-mount-namespace-private.h: creating a namespace object, for apply
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "svfs-mount-namespace.h"
+#include "svfs-spec.h"
+
+G_BEGIN_DECLS
+
+/* Takes ownership of @pidfd and @control_fd (the holder process, ready and
+ * pivoted), opens the namespace fds of @clone_flags (CLONE_NEW*) from
+ * /proc/<pid>/ns and reads the mount table back.  On error the holder is
+ * killed and reaped and everything is closed. */
+SvfsMountNamespace *svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
+                                                        SvfsSpec       *spec,
+                                                        GPid            pid,
+                                                        int             pidfd,
+                                                        int             control_fd,
+                                                        int             clone_flags,
+                                                        GPtrArray      *warnings,
+                                                        GError        **error);
+
+G_END_DECLS
