@@ -33,6 +33,7 @@ struct _SvfsDevice
   char    *vendor;
   char    *device_id;
   char    *model;
+  char    *uuid;
 };
 
 enum {
@@ -49,6 +50,7 @@ enum {
   PROP_VENDOR,
   PROP_DEVICE_ID,
   PROP_MODEL,
+  PROP_UUID,
   N_PROPS
 };
 
@@ -68,6 +70,7 @@ svfs_device_finalize (GObject *object)
   g_clear_pointer (&self->vendor, g_free);
   g_clear_pointer (&self->device_id, g_free);
   g_clear_pointer (&self->model, g_free);
+  g_clear_pointer (&self->uuid, g_free);
 
   G_OBJECT_CLASS (svfs_device_parent_class)->finalize (object);
 }
@@ -117,6 +120,9 @@ svfs_device_get_property (GObject    *object,
       break;
     case PROP_MODEL:
       g_value_set_string (value, self->model);
+      break;
+    case PROP_UUID:
+      g_value_set_string (value, self->uuid);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -176,6 +182,9 @@ svfs_device_set_property (GObject      *object,
       break;
     case PROP_MODEL:
       replace_string (&self->model, g_value_get_string (value));
+      break;
+    case PROP_UUID:
+      replace_string (&self->uuid, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -347,6 +356,20 @@ svfs_device_class_init (SvfsDeviceClass *klass)
    */
   properties[PROP_MODEL] =
     g_param_spec_string ("model", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * SvfsDevice:uuid:
+   *
+   * The unique id of a discovered device, such as an NVIDIA GPU's
+   * `GPU-…` UUID from the driver's procfs, or %NULL.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_UUID] =
+    g_param_spec_string ("uuid", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS);
@@ -693,13 +716,32 @@ svfs_device_get_model (SvfsDevice *self)
 }
 
 /**
+ * svfs_device_get_uuid:
+ * @self: a #SvfsDevice
+ *
+ * Gets the unique id of a discovered device, see #SvfsDevice:uuid.
+ *
+ * Returns: (transfer none) (nullable): the UUID, or %NULL
+ *
+ * Since: 1.0
+ */
+const char *
+svfs_device_get_uuid (SvfsDevice *self)
+{
+  g_return_val_if_fail (SVFS_IS_DEVICE (self), NULL);
+
+  return self->uuid;
+}
+
+/**
  * svfs_device_to_json:
  * @self: a #SvfsDevice
  *
  * Describes the device as a JSON object with the members `path`, `type`,
  * `major`, `minor`, `mode`, `uid` and `gid` (the `devices` entries of
  * the plan JSON), followed by `kind` for a device that is not from the
- * spec, and `pci`, `vendor`, `device` and `model` when they are known.
+ * spec, and `pci`, `vendor`, `device`, `model` and `uuid` when they are
+ * known.
  *
  * Returns: (transfer full): a JSON object node
  *
@@ -752,6 +794,11 @@ svfs_device_to_json (SvfsDevice *self)
     {
       json_builder_set_member_name (builder, "model");
       json_builder_add_string_value (builder, self->model);
+    }
+  if (self->uuid != NULL)
+    {
+      json_builder_set_member_name (builder, "uuid");
+      json_builder_add_string_value (builder, self->uuid);
     }
   json_builder_end_object (builder);
 

@@ -61,6 +61,8 @@ const char   *svfs_device_get_device_id    (SvfsDevice  *self);
 SVFS_AVAILABLE_IN_1_0
 const char   *svfs_device_get_model        (SvfsDevice  *self);
 SVFS_AVAILABLE_IN_1_0
+const char   *svfs_device_get_uuid         (SvfsDevice  *self);
+SVFS_AVAILABLE_IN_1_0
 JsonNode     *svfs_device_to_json          (SvfsDevice  *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

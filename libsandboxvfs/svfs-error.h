@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * SVFS_ERROR:
  *
  * The error domain of libsandboxvfs. Errors in this domain are from the
- * [enum@Svfs.Error] enumeration.
+ * [error@Svfs.Error] enumeration.
  *
  * Since: 1.0
  */

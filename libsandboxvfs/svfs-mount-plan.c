@@ -177,6 +177,9 @@ svfs_mount_plan_init (SvfsMountPlan *self)
  * svfs_mount_plan_get_root_type:
  * @self: a plan
  *
+ * Gets how the root is mounted: a bind mount of a directory or an erofs
+ * image.
+ *
  * Returns: (transfer none): `bind` or `erofs`
  *
  * Since: 1.0
@@ -191,6 +194,8 @@ svfs_mount_plan_get_root_type (SvfsMountPlan *self)
 /**
  * svfs_mount_plan_get_root_source:
  * @self: a plan
+ *
+ * Gets the root directory or image, resolved against the bundle.
  *
  * Returns: (transfer none): the absolute path of the root directory or image
  *
@@ -207,6 +212,8 @@ svfs_mount_plan_get_root_source (SvfsMountPlan *self)
  * svfs_mount_plan_get_root_readonly:
  * @self: a plan
  *
+ * Gets whether the root is mounted read-only (`root.readonly` in the spec).
+ *
  * Returns: whether the root is read-only
  *
  * Since: 1.0
@@ -221,6 +228,9 @@ svfs_mount_plan_get_root_readonly (SvfsMountPlan *self)
 /**
  * svfs_mount_plan_get_root_overlay_medium:
  * @self: a plan
+ *
+ * Gets where the overlay on the root keeps its upper layer, as the
+ * `overlay2` setting decides.
  *
  * Returns: the medium of the overlay on the root, or
  *   %SVFS_OVERLAY_MEDIUM_NONE
@@ -237,6 +247,8 @@ svfs_mount_plan_get_root_overlay_medium (SvfsMountPlan *self)
 /**
  * svfs_mount_plan_get_root_overlay_dir:
  * @self: a plan
+ *
+ * Gets the host directory of a `dir=/abs` root overlay.
  *
  * Returns: (transfer none) (nullable): the directory of a `dir=` root overlay
  *
@@ -289,6 +301,8 @@ svfs_mount_plan_get_devices (SvfsMountPlan *self)
 /**
  * svfs_mount_plan_get_warnings:
  * @self: a plan
+ *
+ * Gets the warnings the compiler gave, in the order it gave them.
  *
  * Returns: (transfer none) (array zero-terminated=1): the compiler's
  *   warnings, e.g. about ignored mount options

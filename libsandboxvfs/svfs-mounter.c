@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "svfs-device.h"
+#include "svfs-device-registry-private.h"
 #include "svfs-enums.h"
 #include "svfs-error.h"
 #include "svfs-filesystem-type.h"
@@ -51,6 +52,7 @@ struct _SvfsMounter
   SvfsSpec   *spec;
   SvfsConfig *config;
   int         n_source_fds;
+  SvfsDeviceRegistry *device_registry;
 };
 
 G_DEFINE_FINAL_TYPE (SvfsMounter, svfs_mounter, G_TYPE_OBJECT)
@@ -60,6 +62,7 @@ enum {
   PROP_SPEC,
   PROP_CONFIG,
   PROP_N_SOURCE_FDS,
+  PROP_DEVICE_REGISTRY,
   N_PROPS
 };
 
@@ -72,6 +75,7 @@ svfs_mounter_dispose (GObject *object)
 
   g_clear_object (&self->spec);
   g_clear_object (&self->config);
+  g_clear_object (&self->device_registry);
 
   G_OBJECT_CLASS (svfs_mounter_parent_class)->dispose (object);
 }
@@ -94,6 +98,9 @@ svfs_mounter_get_property (GObject    *object,
       break;
     case PROP_N_SOURCE_FDS:
       g_value_set_int (value, self->n_source_fds);
+      break;
+    case PROP_DEVICE_REGISTRY:
+      g_value_set_object (value, self->device_registry);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -118,6 +125,9 @@ svfs_mounter_set_property (GObject      *object,
       break;
     case PROP_N_SOURCE_FDS:
       svfs_mounter_set_n_source_fds (self, g_value_get_int (value));
+      break;
+    case PROP_DEVICE_REGISTRY:
+      svfs_mounter_set_device_registry (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -177,6 +187,18 @@ svfs_mounter_class_init (SvfsMounterClass *klass)
   properties[PROP_N_SOURCE_FDS] =
     g_param_spec_int ("n-source-fds", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SvfsMounter:device-registry:
+   *
+   * Where host devices are read when the plan needs them (`nvproxy`,
+   * `tpuproxy`, CDI annotations); %NULL means the host's `/sys`, `/dev`,
+   * `/proc` and CDI directories.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_DEVICE_REGISTRY] =
+    g_param_spec_object ("device-registry", NULL, NULL, SVFS_TYPE_DEVICE_REGISTRY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -212,6 +234,8 @@ svfs_mounter_new (SvfsSpec   *spec,
  * svfs_mounter_get_spec:
  * @self: a mounter
  *
+ * Gets the spec the mounter compiles.
+ *
  * Returns: (transfer none): the spec
  *
  * Since: 1.0
@@ -227,6 +251,8 @@ svfs_mounter_get_spec (SvfsMounter *self)
  * svfs_mounter_get_config:
  * @self: a mounter
  *
+ * Gets the runtime configuration the mounter compiles with.
+ *
  * Returns: (transfer none): the runtime configuration
  *
  * Since: 1.0
@@ -241,6 +267,10 @@ svfs_mounter_get_config (SvfsMounter *self)
 /**
  * svfs_mounter_get_n_source_fds:
  * @self: a mounter
+ *
+ * Gets how many source file descriptors the caller provides: the rootfs
+ * first, then one per bind mount source in spec order. -1 means sources are
+ * paths, not fds.
  *
  * Returns: the number of source fds the caller provides, or -1
  *
@@ -930,9 +960,11 @@ plan_auto_tmp (Compiler  *c,
   g_ptr_array_add (mounts, tmp);
 }
 
-static void
-plan_devices (Compiler *c)
+static gboolean
+plan_devices (Compiler  *c,
+              GError   **error)
 {
+  g_autoptr(GPtrArray) host_warnings = g_ptr_array_new_with_free_func (g_free);
   GListModel *devices = svfs_spec_get_devices (c->mounter->spec);
   guint n = g_list_model_get_n_items (devices);
 
@@ -949,6 +981,15 @@ plan_devices (Compiler *c)
       svfs_device_set_gid (copy, svfs_device_get_gid (d));
       g_list_store_append (c->plan->devices, copy);
     }
+
+  /* Then the GPU/TPU/CDI nodes: svfs-device-registry.c. */
+  if (!svfs_device_registry_plan_devices (c->mounter->device_registry, c->mounter->spec,
+                                          c->mounter->config, c->plan->devices,
+                                          host_warnings, error))
+    return FALSE;
+  for (guint i = 0; i < host_warnings->len; i++)
+    warn (c, "%s", (char *) g_ptr_array_index (host_warnings, i));
+  return TRUE;
 }
 
 static SvfsMountPlan *
@@ -1042,7 +1083,8 @@ compile (SvfsMounter  *self,
   g_ptr_array_unref (c.plan->mounts);
   c.plan->mounts = sort_by_destination_length (all);
   plan_auto_tmp (&c, c.plan->mounts);
-  plan_devices (&c);
+  if (!plan_devices (&c, error))
+    return NULL;
 
   return g_steal_pointer (&c.plan);
 }
@@ -1139,4 +1181,45 @@ svfs_mounter_compile_finish (SvfsMounter   *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == svfs_mounter_compile_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * svfs_mounter_get_device_registry:
+ * @self: a mounter
+ *
+ * Gets the registry host devices are read from, see
+ * [property@Svfs.Mounter:device-registry].
+ *
+ * Returns: (transfer none) (nullable): the registry, or %NULL for the host's
+ *
+ * Since: 1.0
+ */
+SvfsDeviceRegistry *
+svfs_mounter_get_device_registry (SvfsMounter *self)
+{
+  g_return_val_if_fail (SVFS_IS_MOUNTER (self), NULL);
+
+  return self->device_registry;
+}
+
+/**
+ * svfs_mounter_set_device_registry:
+ * @self: a mounter
+ * @registry: (nullable): a registry, or %NULL for the host's
+ *
+ * Sets where the compiler reads host devices (GPUs and TPUs for `nvproxy`
+ * and `tpuproxy`, CDI specs), for example a registry whose roots point at
+ * a saved sysfs tree.
+ *
+ * Since: 1.0
+ */
+void
+svfs_mounter_set_device_registry (SvfsMounter        *self,
+                                  SvfsDeviceRegistry *registry)
+{
+  g_return_if_fail (SVFS_IS_MOUNTER (self));
+  g_return_if_fail (registry == NULL || SVFS_IS_DEVICE_REGISTRY (registry));
+
+  if (g_set_object (&self->device_registry, registry))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE_REGISTRY]);
 }

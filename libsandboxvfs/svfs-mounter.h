@@ -10,8 +10,11 @@
 #endif
 
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 
 #include "svfs-config.h"
+#include "svfs-device-registry.h"
+#include "svfs-mount-namespace.h"
 #include "svfs-mount-plan.h"
 #include "svfs-spec.h"
 #include "svfs-version-macros.h"
@@ -36,6 +39,11 @@ SVFS_AVAILABLE_IN_1_0
 void           svfs_mounter_set_n_source_fds  (SvfsMounter         *self,
                                                int                  n_source_fds);
 SVFS_AVAILABLE_IN_1_0
+SvfsDeviceRegistry *svfs_mounter_get_device_registry (SvfsMounter        *self);
+SVFS_AVAILABLE_IN_1_0
+void           svfs_mounter_set_device_registry (SvfsMounter        *self,
+                                                 SvfsDeviceRegistry *registry);
+SVFS_AVAILABLE_IN_1_0
 SvfsMountPlan *svfs_mounter_compile           (SvfsMounter         *self,
                                                GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 SVFS_AVAILABLE_IN_1_0
@@ -47,5 +55,30 @@ SVFS_AVAILABLE_IN_1_0
 SvfsMountPlan *svfs_mounter_compile_finish    (SvfsMounter         *self,
                                                GAsyncResult        *result,
                                                GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+
+/* Applying a plan: svfs-mounter-apply.c */
+SVFS_AVAILABLE_IN_1_0
+SvfsMountNamespace *svfs_mounter_apply          (SvfsMounter         *self,
+                                                 SvfsMountPlan       *plan,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+SVFS_AVAILABLE_IN_1_0
+SvfsMountNamespace *svfs_mounter_apply_with_fds (SvfsMounter         *self,
+                                                 SvfsMountPlan       *plan,
+                                                 GUnixFDList         *source_fds,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+SVFS_AVAILABLE_IN_1_0
+void                svfs_mounter_apply_async    (SvfsMounter         *self,
+                                                 SvfsMountPlan       *plan,
+                                                 GUnixFDList         *source_fds,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+SVFS_AVAILABLE_IN_1_0
+SvfsMountNamespace *svfs_mounter_apply_finish   (SvfsMounter         *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -341,6 +341,8 @@ svfs_planned_mount_init (SvfsPlannedMount *self)
  * svfs_planned_mount_get_destination:
  * @self: a planned mount
  *
+ * Gets where the mount goes in the container: the cleaned absolute path.
+ *
  * Returns: (transfer none): the cleaned destination
  *
  * Since: 1.0
@@ -355,6 +357,8 @@ svfs_planned_mount_get_destination (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_fs_type:
  * @self: a planned mount
+ *
+ * Gets the filesystem type of the mount (`bind`, `tmpfs`, `proc`, …).
  *
  * Returns: (transfer none): the filesystem type
  *
@@ -371,6 +375,9 @@ svfs_planned_mount_get_fs_type (SvfsPlannedMount *self)
  * svfs_planned_mount_get_source:
  * @self: a planned mount
  *
+ * Gets the source of the mount: an absolute host path for a bind mount,
+ * the spec's source string otherwise.
+ *
  * Returns: (transfer none): the source
  *
  * Since: 1.0
@@ -386,6 +393,9 @@ svfs_planned_mount_get_source (SvfsPlannedMount *self)
  * svfs_planned_mount_get_data:
  * @self: a planned mount
  *
+ * Gets the filesystem data string: the data options in spec order,
+ * joined by `,`.
+ *
  * Returns: (transfer none): the filesystem data, `""` when there is none
  *
  * Since: 1.0
@@ -400,6 +410,8 @@ svfs_planned_mount_get_data (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_flags:
  * @self: a planned mount
+ *
+ * Gets the generic mount flags (`ro`, `nosuid`, …) in force for the mount.
  *
  * Returns: the generic mount flags in force
  *
@@ -439,6 +451,8 @@ svfs_planned_mount_dup_flags_string (SvfsPlannedMount *self)
  * svfs_planned_mount_get_readonly:
  * @self: a planned mount
  *
+ * Gets whether the mount is read-only.
+ *
  * Returns: whether the mount is read-only
  *
  * Since: 1.0
@@ -453,6 +467,8 @@ svfs_planned_mount_get_readonly (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_recursive:
  * @self: a planned mount
+ *
+ * Gets whether a bind mount takes the submounts of its source too.
  *
  * Returns: whether a bind mount is recursive (`rbind`)
  *
@@ -469,6 +485,8 @@ svfs_planned_mount_get_recursive (SvfsPlannedMount *self)
  * svfs_planned_mount_get_propagation:
  * @self: a planned mount
  *
+ * Gets the mount propagation the spec asks for.
+ *
  * Returns: the propagation the spec asks for
  *
  * Since: 1.0
@@ -483,6 +501,8 @@ svfs_planned_mount_get_propagation (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_overlay_medium:
  * @self: a planned mount
+ *
+ * Gets where the overlay on the mount keeps its upper layer.
  *
  * Returns: the overlay medium, %SVFS_OVERLAY_MEDIUM_NONE without overlay
  *
@@ -499,6 +519,8 @@ svfs_planned_mount_get_overlay_medium (SvfsPlannedMount *self)
  * svfs_planned_mount_get_overlay_dir:
  * @self: a planned mount
  *
+ * Gets the host directory of a `dir=/abs` overlay.
+ *
  * Returns: (transfer none) (nullable): the directory of a `dir=` overlay
  *
  * Since: 1.0
@@ -513,6 +535,8 @@ svfs_planned_mount_get_overlay_dir (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_shared:
  * @self: a planned mount
+ *
+ * Gets the name of the pod mount hint that makes this a shared mount.
  *
  * Returns: (transfer none) (nullable): the pod mount hint name of a shared
  *   mount
@@ -530,6 +554,9 @@ svfs_planned_mount_get_shared (SvfsPlannedMount *self)
  * svfs_planned_mount_get_tmpcopyup:
  * @self: a planned mount
  *
+ * Gets whether a tmpfs is filled with a copy of the directory it covers
+ * (`tmpcopyup`).
+ *
  * Returns: whether the tmpfs starts with a copy of what it covers
  *
  * Since: 1.0
@@ -544,6 +571,8 @@ svfs_planned_mount_get_tmpcopyup (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_spec_index:
  * @self: a planned mount
+ *
+ * Gets the position of the mount in the spec's `mounts` array.
  *
  * Returns: the index in the spec's `mounts`, or -1 for an added mount
  *
@@ -560,6 +589,9 @@ svfs_planned_mount_get_spec_index (SvfsPlannedMount *self)
  * svfs_planned_mount_get_source_fd_index:
  * @self: a planned mount
  *
+ * Gets which source file descriptor the mount takes when sources are
+ * given as fds.
+ *
  * Returns: the index of the source fd this mount takes, or -1
  *
  * Since: 1.0
@@ -574,6 +606,8 @@ svfs_planned_mount_get_source_fd_index (SvfsPlannedMount *self)
 /**
  * svfs_planned_mount_get_skip_reason:
  * @self: a planned mount
+ *
+ * Gets why the compiler skipped the mount.
  *
  * Returns: (transfer none) (nullable): why the mount was skipped, %NULL for
  *   a planned one

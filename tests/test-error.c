@@ -72,6 +72,55 @@ test_error_unknown_code (void)
   g_assert_cmpstr (svfs_error_to_string ((SvfsError) -1), ==, "unknown");
 }
 
+/* kebab-case nick → CamelCase: "invalid-spec" → "InvalidSpec". */
+static char *
+camel_case (const char *nick)
+{
+  GString *s = g_string_new (NULL);
+  gboolean upper = TRUE;
+
+  for (const char *p = nick; *p != '\0'; p++)
+    {
+      if (*p == '-')
+        {
+          upper = TRUE;
+          continue;
+        }
+      g_string_append_c (s, upper ? g_ascii_toupper (*p) : *p);
+      upper = FALSE;
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Every code has a D-Bus error name, CamelCase of its nick, and it maps
+ * back to the same domain and code on the receiving side. */
+static void
+test_error_dbus_names (void)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (SVFS_TYPE_ERROR);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    {
+      const GEnumValue *value = &klass->values[i];
+      g_autofree char *camel = camel_case (value->value_nick);
+      g_autofree char *expected = g_strconcat ("org.sandboxvfs.SandboxVfs1.Error.", camel, NULL);
+      g_autoptr(GError) error = g_error_new (SVFS_ERROR, value->value, "message %d", value->value);
+      g_autoptr(GError) back = NULL;
+      g_autofree char *name = g_dbus_error_encode_gerror (error);
+      g_autofree char *stripped = NULL;
+
+      g_assert_cmpstr (name, ==, expected);
+
+      back = g_dbus_error_new_for_dbus_error (name, error->message);
+      g_assert_error (back, SVFS_ERROR, value->value);
+      g_assert_true (g_dbus_error_is_remote_error (back));
+      stripped = g_dbus_error_get_remote_error (back);
+      g_assert_cmpstr (stripped, ==, expected);
+      g_dbus_error_strip_remote_error (back);
+      g_assert_cmpstr (back->message, ==, error->message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -82,6 +131,7 @@ main (int   argc,
   g_test_add_func ("/svfs/error/to-string/kebab-case", test_error_to_string);
   g_test_add_func ("/svfs/error/to-string/every-value-named", test_error_every_value_named);
   g_test_add_func ("/svfs/error/to-string/unknown-code", test_error_unknown_code);
+  g_test_add_func ("/svfs/error/dbus/names-round-trip", test_error_dbus_names);
 
   return g_test_run ();
 }

@@ -30,11 +30,15 @@ typedef struct {
   int       (*run) (int argc, char **argv);
 } SvfsCliCommand;
 
+int       svfs_cli_devices_main    (int           argc,
+                                    char        **argv);
 int       svfs_cli_fstypes_main    (int           argc,
                                     char        **argv);
 int       svfs_cli_validate_main   (int           argc,
                                     char        **argv);
 int       svfs_cli_plan_main       (int           argc,
+                                    char        **argv);
+int       svfs_cli_run_main        (int           argc,
                                     char        **argv);
 
 /* Prints "sandboxvfs: <message>" on stderr, or the JSON error object on

@@ -14,8 +14,10 @@
 #include "sandboxvfs-common.h"
 
 static const SvfsCliCommand commands[] = {
+  { "devices", "List the NVIDIA GPUs and TPUs of this host", svfs_cli_devices_main },
   { "fstypes", "List the filesystem types the compiler knows", svfs_cli_fstypes_main },
   { "plan", "Compile and print the mount plan of a spec", svfs_cli_plan_main },
+  { "run", "Build the filesystem view in new namespaces and run the process", svfs_cli_run_main },
   { "validate", "Check an OCI runtime spec and list its problems", svfs_cli_validate_main },
   { NULL }
 };
