@@ -23,4 +23,12 @@ SvfsMountNamespace *svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
                                                         GPtrArray      *warnings,
                                                         GError        **error);
 
+/* Takes @dirs (char *, owned): host directories removed when @self is
+ * closed (on-disk overlay uppers). */
+void svfs_mount_namespace_take_cleanup_dirs (SvfsMountNamespace *self,
+                                             GPtrArray          *dirs);
+
+/* Removes a directory tree without following symlinks. */
+void svfs_remove_tree (const char *path);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -80,6 +81,8 @@ struct _SvfsMountNamespace
   int             join_fds[8];
   int             join_types[8];
   guint           n_join;
+  gboolean        userns;       /* in a user namespace of its own */
+  GPtrArray      *cleanup_dirs; /* host directories removed on close (disk overlay uppers) */
   gboolean        closed;
 };
 
@@ -182,6 +185,11 @@ close_locked (SvfsMountNamespace *self)
   self->n_join = 0;
   self->mnt_ns_fd = -1;   /* one of join_fds */
   close_fd (&self->user_ns_fd);
+  /* The holder is gone, and with it the overlays: their on-disk upper
+   * directories go too. */
+  for (guint i = 0; self->cleanup_dirs != NULL && i < self->cleanup_dirs->len; i++)
+    svfs_remove_tree (g_ptr_array_index (self->cleanup_dirs, i));
+  g_clear_pointer (&self->cleanup_dirs, g_ptr_array_unref);
   self->closed = TRUE;
 }
 
@@ -308,6 +316,65 @@ add_warning (SvfsMountNamespace *self,
   g_ptr_array_add (self->warnings, NULL);
 }
 
+/* Removes @fd's directory entry @name and everything below it without
+ * following symlinks (the container wrote there: it may hold symlinks to
+ * anything); directories it cannot enter are made accessible first (an
+ * overlay's work directory is mode 000). */
+static void
+remove_at (int         dir_fd,
+           const char *name,
+           int         depth)
+{
+  struct stat st;
+  int fd;
+  DIR *dir;
+  struct dirent *de;
+
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return;
+  if (!S_ISDIR (st.st_mode) || depth > 256)
+    {
+      unlinkat (dir_fd, name, 0);
+      return;
+    }
+  fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == EACCES && fchmodat (dir_fd, name, 0700, 0) == 0)
+    fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && (dir = fdopendir (fd)) != NULL)
+    {
+      if ((st.st_mode & 0700) != 0700)
+        fchmod (fd, 0700);
+      while ((de = readdir (dir)) != NULL)
+        if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+          remove_at (dirfd (dir), de->d_name, depth + 1);
+      closedir (dir);
+    }
+  else if (fd >= 0)
+    close (fd);
+  unlinkat (dir_fd, name, AT_REMOVEDIR);
+}
+
+void
+svfs_remove_tree (const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  int fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  remove_at (fd, base, 0);
+  close (fd);
+}
+
+void
+svfs_mount_namespace_take_cleanup_dirs (SvfsMountNamespace *self,
+                                        GPtrArray          *dirs)
+{
+  g_clear_pointer (&self->cleanup_dirs, g_ptr_array_unref);
+  self->cleanup_dirs = dirs;
+}
+
 /* --- reading the mount table back ---------------------------------------- */
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
@@ -356,19 +423,18 @@ flags_from_options (const char *options)
   return flags;
 }
 
-static SvfsPlannedMount *
-find_planned (SvfsMountPlan *plan,
-              const char    *destination)
+/* destination → the last planned mount there (the one on top). */
+static GHashTable *
+index_planned (SvfsMountPlan *plan)
 {
-  SvfsPlannedMount *found = NULL;
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < plan->mounts->len; i++)
     {
       SvfsPlannedMount *m = g_ptr_array_index (plan->mounts, i);
-      if (strcmp (m->destination, destination) == 0)
-        found = m;
+      g_hash_table_insert (index, m->destination, m);
     }
-  return found;
+  return index;
 }
 
 /* One mountinfo line:
@@ -377,8 +443,8 @@ find_planned (SvfsMountPlan *plan,
  * (a bind is a bind whatever the filesystem; `dev` is a tmpfs); the kernel's
  * otherwise. */
 static SvfsPlannedMount *
-parse_mountinfo_line (SvfsMountPlan *plan,
-                      const char    *line)
+parse_mountinfo_line (GHashTable *planned_index,
+                      const char *line)
 {
   g_auto(GStrv) fields = g_strsplit (line, " ", -1);
   g_autoptr(SvfsPlannedMount) m = NULL;
@@ -424,7 +490,7 @@ parse_mountinfo_line (SvfsMountPlan *plan,
   else
     m->data = unescape_mountinfo (super);
 
-  planned = find_planned (plan, m->destination);
+  planned = g_hash_table_lookup (planned_index, m->destination);
   if (planned != NULL && strcmp (planned->fs_type, "bind") == 0)
     {
       m->fs_type = g_strdup ("bind");
@@ -435,6 +501,12 @@ parse_mountinfo_line (SvfsMountPlan *plan,
     {
       m->fs_type = g_strdup ("dev");
       m->source = unescape_mountinfo (source);
+    }
+  else if (planned != NULL && strcmp (planned->fs_type, "erofs") == 0 && strcmp (kernel_type, "erofs") == 0)
+    {
+      /* The image was mounted through an fd (/proc/self/fd/N). */
+      m->fs_type = g_strdup (kernel_type);
+      m->source = g_strdup (planned->source);
     }
   else
     {
@@ -460,6 +532,7 @@ read_mount_table (SvfsMountNamespace  *self,
   g_autofree char *path = g_strdup_printf ("/proc/%d/mountinfo", (int) self->pid);
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) planned_index = index_planned (self->plan);
 
   if (!g_file_get_contents (path, &contents, NULL, error))
     return FALSE;
@@ -471,7 +544,7 @@ read_mount_table (SvfsMountNamespace  *self,
 
       if (lines[i][0] == '\0')
         continue;
-      m = parse_mountinfo_line (self->plan, lines[i]);
+      m = parse_mountinfo_line (planned_index, lines[i]);
       if (m == NULL)
         {
           g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED,
@@ -554,6 +627,8 @@ static const struct {
   int         type;
   const char *name;
 } ns_names[] = {
+  /* The user namespace first: it gives the capabilities to join the rest. */
+  { CLONE_NEWUSER, "user" },
   { CLONE_NEWPID, "pid" },
   { CLONE_NEWIPC, "ipc" },
   { CLONE_NEWUTS, "uts" },
@@ -622,6 +697,7 @@ svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
   self->user_ns_fd = open_ns (pid, "user", error);
   if (self->user_ns_fd < 0)
     return NULL;
+  self->userns = (clone_flags & CLONE_NEWUSER) != 0;
 
   if (!read_mount_table (self, error))
     return NULL;
@@ -1073,6 +1149,7 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
       prog.ns_fds[i] = self->join_fds[i];
       prog.ns_types[i] = self->join_types[i];
     }
+  prog.userns = self->userns;
 
   /* A fork without atfork handlers: the child only makes syscalls. */
   intermediate = syscall (SYS_clone, (unsigned long) SIGCHLD, NULL, NULL, NULL, 0);

@@ -21,6 +21,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <linux/openat2.h>
 
 #include "linux/svfs-linux-private.h"
 #include "svfs-device.h"
@@ -29,6 +30,8 @@
 #include "svfs-mount-plan-private.h"
 #include "svfs-mounter.h"
 #include "svfs-path-private.h"
+
+#include <glib/gstdio.h>
 
 #ifndef ANON_INODE_FS_MAGIC
 # define ANON_INODE_FS_MAGIC 0x09041934
@@ -46,7 +49,27 @@ typedef struct {
   int            clone_flags;
   const char    *hostname;
   gboolean       root_rdonly;
+  gboolean       userns;      /* not root in the initial user namespace: a user namespace of our own */
+  GArray        *host_paths;  /* SvfsHostPath, opened by the child before staging */
+  GPtrArray     *cleanup;     /* char *: on-disk overlay directories we created */
+  GPtrArray     *trees;       /* Tree: host directories visible in the container */
+  GPtrArray     *uppers;      /* char *: on-disk self uppers to hide */
+  GPtrArray     *probe;       /* per op: a GINT fd to look below a bind's source, or -1 */
 } Builder;
+
+typedef struct {
+  char *host;   /* canonical host path */
+  char *dest;   /* where it shows in the container */
+  int   op;
+} Tree;
+
+static void
+tree_free (Tree *t)
+{
+  g_free (t->host);
+  g_free (t->dest);
+  g_free (t);
+}
 
 static void
 builder_clear (Builder *b)
@@ -58,6 +81,14 @@ builder_clear (Builder *b)
   g_clear_pointer (&b->labels, g_ptr_array_unref);
   g_clear_pointer (&b->owned, g_ptr_array_unref);
   g_clear_pointer (&b->warnings, g_ptr_array_unref);
+  g_clear_pointer (&b->host_paths, g_array_unref);
+  /* Still owned here: the set-up failed, the directories go. */
+  for (guint i = 0; b->cleanup != NULL && i < b->cleanup->len; i++)
+    svfs_remove_tree (g_ptr_array_index (b->cleanup, i));
+  g_clear_pointer (&b->cleanup, g_ptr_array_unref);
+  g_clear_pointer (&b->trees, g_ptr_array_unref);
+  g_clear_pointer (&b->uppers, g_ptr_array_unref);
+  g_clear_pointer (&b->probe, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Builder, builder_clear)
@@ -75,10 +106,12 @@ add_op (Builder    *b,
         SvfsOpKind  kind,
         char       *label)
 {
-  SvfsOp op = { .kind = kind, .source_fd = -1, .master_op = -1, .propagation = MS_PRIVATE };
+  SvfsOp op = { .kind = kind, .source_fd = -1, .master_op = -1, .propagation = MS_PRIVATE,
+                .host_source = -1, .upper_host = -1, .work_host = -1 };
 
   g_array_append_val (b->ops, op);
   g_ptr_array_add (b->labels, label);
+  g_ptr_array_add (b->probe, GINT_TO_POINTER (-1));
   return &g_array_index (b->ops, SvfsOp, b->ops->len - 1);
 }
 
@@ -294,46 +327,385 @@ clone_source (Builder     *b,
   return tree;
 }
 
+/* The path of the object behind @fd, as this process sees it; the child
+ * reopens it in its own copy of the mount namespace and checks that it
+ * is the same inode.  NULL when the object has no reachable path. */
+static char *
+canonical_path (int fd)
+{
+  g_autofree char *link = g_strdup_printf ("/proc/self/fd/%d", fd);
+  g_autofree char *target = g_file_read_link (link, NULL);
+
+  if (target == NULL || target[0] != '/' || g_str_has_suffix (target, " (deleted)"))
+    return NULL;
+  return g_steal_pointer (&target);
+}
+
+static int
+add_host_path (Builder     *b,
+               int          op,
+               const char  *path,
+               int          check_fd,
+               gboolean     clone,
+               gboolean     recursive)
+{
+  SvfsHostPath h = { .op = op, .path = path, .check_fd = check_fd, .clone = clone, .recursive = recursive };
+
+  g_array_append_val (b->host_paths, h);
+  return (int) b->host_paths->len - 1;
+}
+
+/* A source for op @op (about to be added): as root a detached clone made
+ * here; in a user namespace the canonical path, cloned by the child and
+ * checked against @fd.  Sets op->source_fd or op->host_source. */
+static gboolean
+set_source (Builder     *b,
+            SvfsOp      *op,
+            int          fd,
+            gboolean     recursive,
+            const char  *label,
+            GError     **error)
+{
+  int op_index = (int) b->ops->len - 1;
+
+  if (!b->userns)
+    {
+      op->source_fd = clone_source (b, fd, recursive, label, error);
+      if (op->source_fd < 0)
+        return FALSE;
+      g_ptr_array_index (b->probe, op_index) = GINT_TO_POINTER (op->source_fd);
+    }
+  else
+    {
+      char *path = canonical_path (fd);
+
+      if (path == NULL)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_SOURCE_FDS,
+                       "%s: the source has no path this process can reach, which a user namespace needs "
+                       "(the kernel clones only mounts of the caller's own mount namespace)", label);
+          return FALSE;
+        }
+      own (b, path);
+      op->host_source = add_host_path (b, op_index, path, fd, TRUE, recursive);
+      g_ptr_array_index (b->probe, op_index) = GINT_TO_POINTER (fd);
+    }
+  return TRUE;
+}
+
+/* Records a directory source as visible in the container at @dest, so
+ * that self uppers inside it can be hidden. */
+static void
+add_tree (Builder    *b,
+          int         fd,
+          const char *dest)
+{
+  struct stat st;
+  Tree *t;
+  char *host;
+
+  if (fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode) || (host = canonical_path (fd)) == NULL)
+    return;
+  t = g_new0 (Tree, 1);
+  t->host = host;
+  t->dest = g_strdup (dest);
+  t->op = (int) b->ops->len - 1;
+  g_ptr_array_add (b->trees, t);
+}
+
+/* On-disk overlay media (gVisor §4.3): `dir=/abs` puts the upper in a
+ * fresh per-container directory in /abs; `self` in a hidden sibling of
+ * the source, `.sandboxvfs-upper.<name>.<random>`.  Both are removed when
+ * the namespace is closed (or the set-up fails).  The upper root takes
+ * the lower root's mode (and owner, as root). */
+static gboolean
+set_disk_overlay (Builder           *b,
+                  SvfsOp            *op,
+                  SvfsOverlayMedium  medium,
+                  const char        *dir,
+                  int                source_fd,
+                  const char        *label,
+                  GError           **error)
+{
+  g_autofree char *templ = NULL;
+  g_autofree char *upper = NULL;
+  g_autofree char *work = NULL;
+  int op_index = (int) b->ops->len - 1;
+  struct stat st;
+  char *made;
+  int ufd, wfd;
+
+  if (fstat (source_fd, &st) < 0)
+    {
+      int err = errno;
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED, "%s: checking the source: %s", label,
+                   g_strerror (err));
+      return FALSE;
+    }
+  if (!S_ISDIR (st.st_mode))
+    {
+      /* gVisor: self on a non-directory degrades to memory. */
+      op->overlay = SVFS_OVERLAY_MEMORY;
+      return TRUE;
+    }
+
+  if (medium == SVFS_OVERLAY_MEDIUM_DIR)
+    {
+      if (dir == NULL || !g_path_is_absolute (dir) || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_CONFIG,
+                       "%s: overlay2 flag should specify an existing directory (\"%s\")", label,
+                       dir != NULL ? dir : "");
+          return FALSE;
+        }
+      templ = g_build_filename (dir, "sandboxvfs-upper-XXXXXX", NULL);
+    }
+  else
+    {
+      g_autofree char *source = canonical_path (source_fd);
+      g_autofree char *parent = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *name = NULL;
+
+      if (source == NULL || strcmp (source, "/") == 0)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
+                       "%s: overlay2 medium \"self\" needs a source directory with a parent on disk", label);
+          return FALSE;
+        }
+      parent = g_path_get_dirname (source);
+      base = g_path_get_basename (source);
+      name = g_strdup_printf (".sandboxvfs-upper.%s.XXXXXX", base);
+      templ = g_build_filename (parent, name, NULL);
+    }
+
+  made = g_mkdtemp_full (templ, 0700);
+  if (made == NULL)
+    {
+      int err = errno;
+      g_set_error (error, SVFS_ERROR, err == EACCES || err == EPERM ? SVFS_ERROR_PERMISSION_DENIED
+                                                                     : SVFS_ERROR_MOUNT_FAILED,
+                   "%s: cannot create the overlay upper directory \"%s\": %s", label, templ, g_strerror (err));
+      return FALSE;
+    }
+  g_ptr_array_add (b->cleanup, g_strdup (made));
+  if (medium == SVFS_OVERLAY_MEDIUM_SELF)
+    g_ptr_array_add (b->uppers, g_strdup (made));
+
+  upper = g_build_filename (made, "upper", NULL);
+  work = g_build_filename (made, "work", NULL);
+  if (g_mkdir (upper, st.st_mode & 07777) < 0 || g_mkdir (work, 0700) < 0 ||
+      chmod (upper, st.st_mode & 07777) < 0 ||
+      (!b->userns && chown (upper, st.st_uid, st.st_gid) < 0))
+    {
+      int err = errno;
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED, "%s: cannot prepare \"%s\": %s", label, made,
+                   g_strerror (err));
+      return FALSE;
+    }
+  ufd = open (upper, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  wfd = open (work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (ufd >= 0)
+    g_array_append_val (b->fds, ufd);
+  if (wfd >= 0)
+    g_array_append_val (b->fds, wfd);
+  if (ufd < 0 || wfd < 0)
+    {
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED, "%s: cannot open \"%s\"", label, made);
+      return FALSE;
+    }
+  op->overlay = SVFS_OVERLAY_DISK;
+  op->upper_host = add_host_path (b, op_index, own (b, g_strdup (upper)), ufd, FALSE, FALSE);
+  op->work_host = add_host_path (b, op_index, own (b, g_strdup (work)), wfd, FALSE, FALSE);
+  g_array_index (b->host_paths, SvfsHostPath, op->upper_host).want_dir = TRUE;
+  g_array_index (b->host_paths, SvfsHostPath, op->work_host).want_dir = TRUE;
+  return TRUE;
+}
+
+static gboolean
+set_overlay (Builder           *b,
+             SvfsOp            *op,
+             SvfsOverlayMedium  medium,
+             const char        *dir,
+             int                source_fd,
+             const char        *label,
+             GError           **error)
+{
+  switch (medium)
+    {
+    case SVFS_OVERLAY_MEDIUM_NONE:
+      op->overlay = SVFS_OVERLAY_NONE;
+      return TRUE;
+    case SVFS_OVERLAY_MEDIUM_MEMORY:
+    case SVFS_OVERLAY_MEDIUM_ANON:
+      /* anon: gVisor's anonymous disk-backed file; memory here. */
+      op->overlay = SVFS_OVERLAY_MEMORY;
+      return TRUE;
+    case SVFS_OVERLAY_MEDIUM_SELF:
+    case SVFS_OVERLAY_MEDIUM_DIR:
+    default:
+      return set_disk_overlay (b, op, medium, dir, source_fd, label, error);
+    }
+}
+
 static gboolean
 build_root (Builder  *b,
             GError  **error)
 {
   SvfsMountPlan *plan = b->plan;
   g_autofree char *label = g_strdup_printf ("root \"%s\"", plan->root_source);
+  SvfsOverlayMedium medium = plan->root_overlay_medium;
+  gboolean erofs = g_strcmp0 (plan->root_type, "erofs") == 0;
   SvfsOp *op;
   int fd;
 
-  if (g_strcmp0 (plan->root_type, "bind") != 0)
+  if (!erofs && g_strcmp0 (plan->root_type, "bind") != 0)
     {
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                   "%s: a root of type \"%s\" is not supported yet", label, plan->root_type);
+                   "%s: a root of type \"%s\" is not supported", label, plan->root_type);
       return FALSE;
     }
-  if (plan->root_overlay_medium != SVFS_OVERLAY_MEDIUM_NONE &&
-      plan->root_overlay_medium != SVFS_OVERLAY_MEDIUM_MEMORY)
+  if (erofs && b->userns)
     {
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                   "%s: overlay2 medium \"%s\" is not supported yet; use root:memory or none",
-                   label, svfs_overlay_medium_to_string (plan->root_overlay_medium));
+                   "%s: an erofs image needs root: the kernel does not mount erofs in a user namespace "
+                   "(the system D-Bus service, sandboxvfsd --system, can apply this plan)", label);
       return FALSE;
     }
 
-  fd = open_source (b, 0, plan->root_source, TRUE, label, error);
-  if (fd < 0)
-    return FALSE;
-  fd = clone_source (b, fd, TRUE, label, error);
+  fd = open_source (b, 0, plan->root_source, !erofs, label, error);
   if (fd < 0)
     return FALSE;
 
-  op = add_op (b, SVFS_OP_ROOT, g_steal_pointer (&label));
+  op = add_op (b, SVFS_OP_ROOT, g_strdup (label));
   op->dest = "/";
-  op->source_fd = fd;
+  if (erofs)
+    {
+      char *path = canonical_path (fd);
+
+      if (path == NULL)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_SOURCE_FDS, "%s: the image has no reachable path", label);
+          return FALSE;
+        }
+      op->fs_type = "erofs";
+      op->host_source = add_host_path (b, 0, own (b, path), fd, FALSE, FALSE);
+    }
+  else
+    {
+      if (!set_source (b, op, fd, TRUE, label, error))
+        return FALSE;
+      add_tree (b, fd, "/");
+    }
   /* A read-only root gets a memory overlay too, made read-only after the
    * set-up: missing mount points are then created in memory, never on the
    * host (gVisor's synthetic mount points). */
-  op->overlay_memory = plan->root_overlay_medium == SVFS_OVERLAY_MEDIUM_MEMORY || plan->root_readonly;
+  /* (plan_synthetic_mount_points () adds the overlay only when a mount
+   * point is missing: otherwise the root is simply made read-only at the
+   * end.) */
+  if (erofs && medium != SVFS_OVERLAY_MEDIUM_NONE && medium != SVFS_OVERLAY_MEDIUM_MEMORY &&
+      medium != SVFS_OVERLAY_MEDIUM_ANON)
+    medium = SVFS_OVERLAY_MEDIUM_MEMORY;   /* no "next to the source" for an image */
+  op = &g_array_index (b->ops, SvfsOp, b->ops->len - 1);
+  if (!set_overlay (b, op, medium, plan->root_overlay_dir, fd, label, error))
+    return FALSE;
   b->root_rdonly = plan->root_readonly;
   return TRUE;
+}
+
+/* A new proc, sysfs or mqueue needs a PID, network or IPC namespace owned
+ * by the user namespace; without one (the spec shares the host's), a user
+ * namespace gets the host's instance bound instead, as bubblewrap does. */
+static const char *
+host_instance (Builder    *b,
+               const char *type,
+               gboolean   *force_ro)
+{
+  *force_ro = FALSE;
+  if (!b->userns)
+    return NULL;
+  if (strcmp (type, "proc") == 0 && !(b->clone_flags & CLONE_NEWPID))
+    return "/proc";
+  if (strcmp (type, "sysfs") == 0 && !(b->clone_flags & CLONE_NEWNET))
+    {
+      *force_ro = TRUE;
+      return "/sys";
+    }
+  if (strcmp (type, "mqueue") == 0 && !(b->clone_flags & CLONE_NEWIPC))
+    return "/dev/mqueue";
+  return NULL;
+}
+
+#ifndef CGROUP2_SUPER_MAGIC
+# define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* cgroup and cgroup2 from the host's layout: on a cgroup2 host (or for a
+ * cgroup2 mount where the host has a cgroup2 hierarchy) a new cgroup2 in
+ * a cgroup namespace; without a cgroup namespace, or for v1 hierarchies,
+ * read-only binds of the host's (runc CVE-2023-25809: never writable). */
+static gboolean
+plan_cgroup (Builder      *b,
+             const char   *type,
+             const char   *label,
+             const char  **kernel_type,
+             const char  **host_path,
+             GError      **error)
+{
+  struct statfs sfs;
+  const char *v2 = NULL;
+
+  if (statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+    v2 = "/sys/fs/cgroup";
+  else if (statfs ("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+    v2 = "/sys/fs/cgroup/unified";
+
+  *kernel_type = NULL;
+  *host_path = NULL;
+  if (strcmp (type, "cgroup2") == 0 || (v2 != NULL && strcmp (v2, "/sys/fs/cgroup") == 0))
+    {
+      if (v2 == NULL)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
+                       "%s: the host has no cgroup2 hierarchy to show", label);
+          return FALSE;
+        }
+      if (b->clone_flags & CLONE_NEWCGROUP)
+        *kernel_type = "cgroup2";
+      else
+        *host_path = v2;
+      return TRUE;
+    }
+  if (statfs ("/sys/fs/cgroup", &sfs) < 0)
+    {
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED, "%s: the host has no /sys/fs/cgroup", label);
+      return FALSE;
+    }
+  *host_path = "/sys/fs/cgroup";
+  return TRUE;
+}
+
+/* devpts uid=/gid= name ids of the user namespace, which maps only 0. */
+static void
+filter_userns_data (Builder    *b,
+                    SvfsOp     *op)
+{
+  SvfsDataItem *items = (SvfsDataItem *) op->data;
+  unsigned n = 0;
+
+  for (unsigned i = 0; i < op->n_data; i++)
+    {
+      if ((strcmp (items[i].key, "gid") == 0 || strcmp (items[i].key, "uid") == 0) &&
+          items[i].value != NULL && strcmp (items[i].value, "0") != 0)
+        {
+          g_ptr_array_add (b->warnings,
+                           g_strdup_printf ("%s: dropped %s=%s: the user namespace maps only id 0",
+                                            op->dest, items[i].key, items[i].value));
+          continue;
+        }
+      items[n++] = items[i];
+    }
+  op->n_data = n;
 }
 
 static gboolean
@@ -346,15 +718,10 @@ build_mount (Builder          *b,
   const char *type = m->fs_type;
   SvfsOpKind kind;
   const char *kernel_type = NULL;
+  const char *host_path = NULL;
+  gboolean force_ro = FALSE;
   int source_fd = -1;
   SvfsOp *op;
-
-  if (m->overlay_medium != SVFS_OVERLAY_MEDIUM_NONE)
-    {
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                   "%s: overlays on bind mounts (overlay2=all:…) are not supported yet", label);
-      return FALSE;
-    }
 
   if (strcmp (type, "bind") == 0)
     kind = SVFS_OP_BIND;
@@ -368,15 +735,37 @@ build_mount (Builder          *b,
     {
       kind = SVFS_OP_FS;
       kernel_type = type;
+      host_path = host_instance (b, type, &force_ro);
+      if (host_path != NULL)
+        kind = SVFS_OP_BIND;
+    }
+  else if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
+    {
+      if (!plan_cgroup (b, type, label, &kernel_type, &host_path, error))
+        return FALSE;
+      kind = host_path != NULL ? SVFS_OP_BIND : SVFS_OP_FS;
+      force_ro = host_path != NULL;
+    }
+  else if (strcmp (type, "erofs") == 0)
+    {
+      if (b->userns)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
+                       "%s: an erofs image needs root: the kernel does not mount erofs in a user namespace "
+                       "(the system D-Bus service, sandboxvfsd --system, can apply this plan)", label);
+          return FALSE;
+        }
+      kind = SVFS_OP_FS;
+      kernel_type = "erofs";
     }
   else
     {
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                   "%s: mounting a filesystem of type \"%s\" is not supported yet", label, type);
+                   "%s: mounting a filesystem of type \"%s\" is not supported", label, type);
       return FALSE;
     }
 
-  if (kind == SVFS_OP_BIND && m->shared == NULL)
+  if (kind == SVFS_OP_BIND && m->shared == NULL && host_path == NULL)
     {
       if (m->source_fd_index < 0)
         {
@@ -386,23 +775,83 @@ build_mount (Builder          *b,
       source_fd = open_source (b, m->source_fd_index, m->source, FALSE, label, error);
       if (source_fd < 0)
         return FALSE;
-      source_fd = clone_source (b, source_fd, m->recursive, label, error);
-      if (source_fd < 0)
-        return FALSE;
     }
 
-  op = add_op (b, kind, g_steal_pointer (&label));
+  op = add_op (b, kind, g_strdup (label));
   op->dest = m->destination;
   op->fs_type = kernel_type;
   op->source = m->source;
-  op->source_fd = source_fd;
-  op->recursive = m->recursive;
+  op->recursive = m->recursive || host_path != NULL;
   op->tmpcopyup = m->tmpcopyup;
   op->auto_tmp = m->spec_index < 0 && strcmp (m->destination, "/tmp") == 0 && strcmp (type, "tmpfs") == 0;
   set_flags (op, m->flags);
-  set_propagation (op, m->propagation, kind == SVFS_OP_BIND && m->recursive);
+  if (force_ro)
+    op->rdonly = TRUE;
+  set_propagation (op, m->propagation, kind == SVFS_OP_BIND && op->recursive);
   if (kind != SVFS_OP_BIND)
     split_data (b, m->data, op);
+  if (kind == SVFS_OP_FS && b->userns && strcmp (kernel_type, "devpts") == 0)
+    filter_userns_data (b, op);
+
+  if (host_path != NULL)
+    op->host_source = add_host_path (b, (int) b->ops->len - 1, host_path, -1, TRUE, TRUE);
+  else if (kind == SVFS_OP_DEV && b->userns)
+    {
+      /* The host's nodes, bound onto empty files (no mknod in a user
+       * namespace); same order as the child's list. */
+      static const struct { const char *path; unsigned major, minor; } nodes[] = {
+        { "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 }, { "/dev/full", 1, 7 },
+        { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+        {
+          int h = add_host_path (b, (int) b->ops->len - 1, nodes[i].path, -1, TRUE, FALSE);
+          SvfsHostPath *hp = &g_array_index (b->host_paths, SvfsHostPath, h);
+
+          hp->want_type = S_IFCHR;
+          hp->want_rdev = makedev (nodes[i].major, nodes[i].minor);
+          if (i == 0)
+            op->host_source = h;
+        }
+    }
+  else if (source_fd >= 0)
+    {
+      if (!set_source (b, op, source_fd, m->recursive, label, error))
+        return FALSE;
+      add_tree (b, source_fd, m->destination);
+      op = &g_array_index (b->ops, SvfsOp, b->ops->len - 1);
+      if (!set_overlay (b, op, m->overlay_medium, m->overlay_dir, source_fd, label, error))
+        return FALSE;
+    }
+  else if (kind == SVFS_OP_FS && strcmp (kernel_type, "erofs") == 0)
+    {
+      int fd = open (m->source, O_PATH | O_CLOEXEC);
+      char *path;
+
+      if (fd < 0)
+        {
+          int err = errno;
+          g_set_error (error, SVFS_ERROR, err == ENOENT ? SVFS_ERROR_NOT_FOUND : SVFS_ERROR_MOUNT_FAILED,
+                       "%s: cannot open the image \"%s\": %s", label, m->source, g_strerror (err));
+          return FALSE;
+        }
+      g_array_append_val (b->fds, fd);
+      path = canonical_path (fd);
+      if (path == NULL)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_SOURCE_FDS, "%s: the image has no reachable path", label);
+          return FALSE;
+        }
+      op->host_source = add_host_path (b, (int) b->ops->len - 1, own (b, path), fd, FALSE, FALSE);
+      op->rdonly = TRUE;
+    }
+  else if (m->overlay_medium != SVFS_OVERLAY_MEDIUM_NONE && m->shared == NULL)
+    {
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
+                   "%s: an overlay on a mount of type \"%s\" is not supported", label, type);
+      return FALSE;
+    }
 
   if (m->shared != NULL)
     {
@@ -417,6 +866,141 @@ build_mount (Builder          *b,
         g_hash_table_insert (masters, m->shared, GINT_TO_POINTER ((int) b->ops->len - 1));
     }
   return TRUE;
+}
+
+static gboolean
+is_below (const char *parent,
+          const char *path)
+{
+  gsize len = strlen (parent);
+
+  if (strcmp (parent, "/") == 0)
+    return path[0] == '/' && path[1] != '\0';
+  return strncmp (path, parent, len) == 0 && path[len] == '/';
+}
+
+/* Whether op @j's mount point lies in the mount of an op between @i's
+ * and @j's destinations (then @i's source does not hold it). */
+static gboolean
+inside_other_mount (Builder *b,
+                    guint    i,
+                    guint    j)
+{
+  const char *outer = g_array_index (b->ops, SvfsOp, i).dest;
+  const char *inner = g_array_index (b->ops, SvfsOp, j).dest;
+
+  for (guint k = i + 1; k < j; k++)
+    {
+      const SvfsOp *m = &g_array_index (b->ops, SvfsOp, k);
+
+      if (m->dest != NULL && m->kind != SVFS_OP_DEVICE && is_below (outer, m->dest) && is_below (m->dest, inner))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* gVisor §13: a read-only mount still gets the mount points of later
+ * mounts below it.  A read-only bind whose source lacks one gets a memory
+ * overlay (made read-only at the end): the mount point is created in
+ * memory, never on the host.  New filesystems are simply made read-only
+ * at the end. */
+static void
+plan_synthetic_mount_points (Builder *b)
+{
+  for (guint i = 0; i < b->ops->len; i++)
+    {
+      SvfsOp *op = &g_array_index (b->ops, SvfsOp, i);
+      int probe = GPOINTER_TO_INT (g_ptr_array_index (b->probe, i));
+      gsize len;
+
+      /* A read-only erofs root has no probe: it always gets the overlay. */
+      if (op->kind == SVFS_OP_ROOT && b->root_rdonly && op->overlay == SVFS_OVERLAY_NONE && probe < 0)
+        {
+          op->overlay = SVFS_OVERLAY_MEMORY;
+          continue;
+        }
+
+      gboolean ro = op->kind == SVFS_OP_ROOT ? b->root_rdonly : op->rdonly;
+
+      if ((op->kind != SVFS_OP_BIND && op->kind != SVFS_OP_ROOT) || !ro || op->overlay != SVFS_OVERLAY_NONE ||
+          op->master_op >= 0 || probe < 0)
+        continue;
+      len = strlen (op->dest);
+      for (guint j = i + 1; j < b->ops->len; j++)
+        {
+          const SvfsOp *later = &g_array_index (b->ops, SvfsOp, j);
+          struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+          const char *rel;
+          int fd;
+
+          if (later->dest == NULL)
+            continue;
+          if (strcmp (op->dest, "/") == 0)
+            rel = later->dest + 1;
+          else if (strncmp (later->dest, op->dest, len) == 0 && later->dest[len] == '/')
+            rel = later->dest + len + 1;
+          else
+            continue;
+          if (inside_other_mount (b, i, j))
+            continue;
+          fd = svfs_sys_openat2 (probe, rel, &how);
+          if (fd >= 0)
+            {
+              close (fd);
+              continue;
+            }
+          op->overlay = SVFS_OVERLAY_MEMORY;
+          break;
+        }
+    }
+}
+
+/* A `self` upper lives next to its source; when that place is itself
+ * inside a tree the container sees (a bind source inside the rootfs), it
+ * is hidden there: a whiteout in the root overlay's upper, else an empty
+ * read-only tmpfs over it. */
+static void
+hide_self_uppers (Builder *b)
+{
+  GPtrArray *root_hide = g_ptr_array_new ();
+  for (guint u = 0; u < b->uppers->len; u++)
+    {
+      const char *upper = g_ptr_array_index (b->uppers, u);
+
+      for (guint t = 0; t < b->trees->len; t++)
+        {
+          Tree *tree = g_ptr_array_index (b->trees, t);
+          gsize len = strlen (tree->host);
+          const char *rel;
+          SvfsOp *op;
+
+          if (strcmp (tree->host, "/") == 0)
+            rel = upper + 1;
+          else if (strncmp (upper, tree->host, len) == 0 && upper[len] == '/')
+            rel = upper + len + 1;
+          else
+            continue;
+
+          op = &g_array_index (b->ops, SvfsOp, tree->op);
+          if (op->kind == SVFS_OP_ROOT && op->overlay != SVFS_OVERLAY_NONE)
+            g_ptr_array_add (root_hide, (char *) own (b, g_strdup (rel)));
+          else
+            {
+              SvfsOp *mask = add_op (b, SVFS_OP_MASK, g_strdup_printf ("overlay upper \"%s\"", upper));
+              mask->dest = own (b, strcmp (tree->dest, "/") == 0 ? g_strconcat ("/", rel, NULL)
+                                                                  : g_build_filename (tree->dest, rel, NULL));
+            }
+        }
+    }
+  if (root_hide->len > 0)
+    {
+      g_ptr_array_add (root_hide, NULL);
+      /* The array is owned; its strings are owned separately. */
+      g_array_index (b->ops, SvfsOp, 0).hide = (const char * const *) root_hide->pdata;
+      g_ptr_array_add (b->owned, g_ptr_array_free (root_hide, FALSE));
+      return;
+    }
+  g_ptr_array_free (root_hide, TRUE);
 }
 
 static void
@@ -459,6 +1043,17 @@ build_devices (Builder *b)
                                                (unsigned) svfs_device_get_minor (d));
       op->uid = svfs_device_get_uid (d);
       op->gid = svfs_device_get_gid (d);
+      if (b->userns && fmt != S_IFIFO)
+        {
+          /* No mknod in a user namespace: the host's node at the same
+           * path, bound; it must be that device. */
+          int h = add_host_path (b, (int) b->ops->len - 1, op->dest, -1, TRUE, FALSE);
+          SvfsHostPath *hp = &g_array_index (b->host_paths, SvfsHostPath, h);
+
+          hp->want_type = fmt;
+          hp->want_rdev = op->rdev;
+          op->host_source = h;
+        }
     }
 }
 
@@ -479,14 +1074,17 @@ build_namespaces (Builder  *b,
     { "cgroup", CLONE_NEWCGROUP },
   };
 
-  b->clone_flags = CLONE_NEWNS;
+  b->clone_flags = CLONE_NEWNS | (b->userns ? CLONE_NEWUSER : 0);
   if (spec == NULL)
     return TRUE;
 
-  if (svfs_spec_has_namespace (spec, "user"))
+  /* An unprivileged caller always gets a user namespace (mapping it to
+   * root); root keeps the initial one (mknod, no locked mounts). */
+  if (svfs_spec_has_namespace (spec, "user") && !b->userns)
     {
       g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                           "linux.namespaces: a user namespace is not supported yet");
+                           "linux.namespaces: a user namespace with the spec's id mappings is not supported "
+                           "as root yet");
       return FALSE;
     }
   if (svfs_spec_has_namespace (spec, "time"))
@@ -559,6 +1157,64 @@ set_exec_error (GError               **error,
                  label, r->stage, g_strerror (r->sys_errno));
 }
 
+/* Root in the initial user namespace: no user namespace of our own. */
+static gboolean
+is_privileged (void)
+{
+  g_autofree char *map = NULL;
+
+  if (geteuid () != 0)
+    return FALSE;
+  if (!g_file_get_contents ("/proc/self/uid_map", &map, NULL, NULL))
+    return TRUE;
+  /* The initial namespace maps the whole range. */
+  return strstr (map, "4294967295") != NULL;
+}
+
+static char *
+read_sysctl (const char *path)
+{
+  char *value = NULL;
+
+  if (!g_file_get_contents (path, &value, NULL, NULL))
+    return NULL;
+  return g_strstrip (value);
+}
+
+/* Why unprivileged user namespaces fail here, for the error message. */
+static char *
+userns_restriction (void)
+{
+  g_autofree char *clone = read_sysctl ("/proc/sys/kernel/unprivileged_userns_clone");
+  g_autofree char *max = read_sysctl ("/proc/sys/user/max_user_namespaces");
+  g_autofree char *apparmor = read_sysctl ("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+
+  if (clone != NULL && strcmp (clone, "0") == 0)
+    return g_strdup ("kernel.unprivileged_userns_clone is 0");
+  if (max != NULL && strcmp (max, "0") == 0)
+    return g_strdup ("user.max_user_namespaces is 0");
+  if (apparmor != NULL && strcmp (apparmor, "1") == 0)
+    return g_strdup ("AppArmor restricts unprivileged user namespaces "
+                     "(kernel.apparmor_restrict_unprivileged_userns is 1)");
+  if (max != NULL)
+    return g_strdup_printf ("the limit of user namespaces may be reached (user.max_user_namespaces is %s)", max);
+  return g_strdup ("the kernel refuses them");
+}
+
+static void
+set_userns_error (GError     **error,
+                  int          err,
+                  const char  *what)
+{
+  g_autofree char *why = userns_restriction ();
+
+  g_set_error (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED,
+               "cannot create a user namespace (%s: %s): unprivileged user namespaces are not available "
+               "here: %s. Ask the system D-Bus service (org.sandboxvfs.SandboxVfs1, sandboxvfsd --system) "
+               "to create the container, or run as root",
+               what, g_strerror (err), why);
+}
+
 static SvfsMountNamespace *
 apply (SvfsMounter    *self,
        SvfsMountPlan  *plan_in,
@@ -570,7 +1226,9 @@ apply (SvfsMounter    *self,
   g_autoptr(SvfsMountPlan) plan = NULL;
   g_autoptr(GHashTable) masters = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree int *mount_fds = NULL;
+  g_autofree int *host_fds = NULL;
   SvfsExecProgram prog = { 0 };
+  SvfsMountNamespace *ns;
   SvfsExecResult *result;
   size_t result_size;
   int sync_pipe[2] = { -1, -1 }, control_pipe[2] = { -1, -1 };
@@ -582,14 +1240,6 @@ apply (SvfsMounter    *self,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-
-  if (geteuid () != 0)
-    {
-      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                           "applying a plan needs root for now: unprivileged callers (user namespaces) "
-                           "are not supported yet; the system D-Bus service can apply it for you");
-      return NULL;
-    }
 
   plan = plan_in != NULL ? g_object_ref (plan_in) : svfs_mounter_compile (self, error);
   if (plan == NULL)
@@ -611,12 +1261,20 @@ apply (SvfsMounter    *self,
   b.owned = g_ptr_array_new_with_free_func (g_free);
   b.fds = g_array_new (FALSE, FALSE, sizeof (int));
   b.warnings = g_ptr_array_new_with_free_func (g_free);
+  b.host_paths = g_array_new (FALSE, TRUE, sizeof (SvfsHostPath));
+  b.cleanup = g_ptr_array_new_with_free_func (g_free);
+  b.trees = g_ptr_array_new_with_free_func ((GDestroyNotify) tree_free);
+  b.uppers = g_ptr_array_new_with_free_func (g_free);
+  b.probe = g_ptr_array_new ();
+  b.userns = !is_privileged ();
 
   if (!build_namespaces (&b, error) || !build_root (&b, error))
     return NULL;
   for (guint i = 0; i < plan->mounts->len; i++)
     if (!build_mount (&b, g_ptr_array_index (plan->mounts, i), masters, error))
       return NULL;
+  plan_synthetic_mount_points (&b);
+  hide_self_uppers (&b);
   if (svfs_mounter_get_spec (self) != NULL)
     {
       build_paths (&b, svfs_spec_get_readonly_paths (svfs_mounter_get_spec (self)),
@@ -640,6 +1298,13 @@ apply (SvfsMounter    *self,
   prog.mount_fds = mount_fds;
   prog.hostname = b.hostname;
   prog.root_rdonly = b.root_rdonly;
+  prog.userns = b.userns;
+  prog.outer_uid = geteuid ();
+  prog.outer_gid = getegid ();
+  prog.host_paths = (const SvfsHostPath *) b.host_paths->data;
+  prog.n_host_paths = b.host_paths->len;
+  host_fds = g_new (int, b.host_paths->len + 1);
+  prog.host_fds = host_fds;
 
   result_size = sizeof (SvfsExecResult) + b.ops->len;
   result = mmap (NULL, result_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -696,8 +1361,11 @@ apply (SvfsMounter    *self,
       close (sync_pipe[0]);
       close (control_pipe[1]);
       munmap (result, result_size);
-      g_set_error (error, SVFS_ERROR, err == EPERM ? SVFS_ERROR_PERMISSION_DENIED : SVFS_ERROR_MOUNT_FAILED,
-                   "cannot create the namespaces: %s", g_strerror (err));
+      if (b.userns && (err == EPERM || err == ENOSPC || err == EACCES || err == EUSERS))
+        set_userns_error (error, err, "clone");
+      else
+        g_set_error (error, SVFS_ERROR, err == EPERM ? SVFS_ERROR_PERMISSION_DENIED : SVFS_ERROR_MOUNT_FAILED,
+                     "cannot create the namespaces: %s", g_strerror (err));
       return NULL;
     }
 
@@ -724,7 +1392,11 @@ apply (SvfsMounter    *self,
         while (waitpid ((pid_t) pid, &status, 0) < 0 && errno == EINTR)
           ;
       close (control_pipe[1]);
-      set_exec_error (error, &b, result, status);
+      if (b.userns && result->failed_op < 0 && result->error_code == SVFS_ERROR_PERMISSION_DENIED &&
+          result->stage != NULL)
+        set_userns_error (error, result->sys_errno, result->stage);
+      else
+        set_exec_error (error, &b, result, status);
       munmap (result, result_size);
       return NULL;
     }
@@ -735,11 +1407,25 @@ apply (SvfsMounter    *self,
       if (op->auto_tmp && result->op_state[i] == SVFS_OP_STATE_SKIPPED)
         g_ptr_array_add (b.warnings,
                          g_strdup ("no tmpfs at /tmp: /tmp in the root is not empty or not a directory"));
+      else if (result->op_state[i] == SVFS_OP_STATE_DONE_RECURSIVE)
+        g_ptr_array_add (b.warnings,
+                         g_strdup_printf ("%s: bound recursively: the source has submounts the user namespace "
+                                          "cannot separate from it", (char *) g_ptr_array_index (b.labels, i)));
+      else if (result->op_state[i] == SVFS_OP_STATE_DONE_KEPT_ATIME)
+        g_ptr_array_add (b.warnings,
+                         g_strdup_printf ("%s: kept the source's access-time mode: the kernel locks it in a "
+                                          "user namespace", (char *) g_ptr_array_index (b.labels, i)));
     }
   munmap (result, result_size);
 
-  return svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
-                                              control_pipe[1], b.clone_flags, b.warnings, error);
+  ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
+                                            control_pipe[1], b.clone_flags, b.warnings, error);
+  if (ns != NULL)
+    {
+      svfs_mount_namespace_take_cleanup_dirs (ns, b.cleanup);
+      b.cleanup = NULL;
+    }
+  return ns;
 }
 
 /**
@@ -760,13 +1446,23 @@ apply (SvfsMounter    *self,
  * symlink in the rootfs cannot send a mount out of it. With the default
  * `overlay2=root:memory`, writes to the root land in memory.
  *
- * Realised: the root (bind of `root.path`, with or without the memory
- * overlay; read-only), bind mounts, tmpfs (with `tmpcopyup`), proc, sysfs,
- * dev, devpts, mqueue, pod-hint shared mounts, the automatic `/tmp`
+ * Realised: the root (bind of `root.path` or an erofs image, with the
+ * `overlay2` medium: memory, `dir=/abs` or `self` on disk, or none;
+ * read-only), bind mounts (with `all:` overlays), tmpfs (with
+ * `tmpcopyup`), proc, sysfs, dev, devpts, mqueue, cgroup and cgroup2 (from
+ * the host's layout), erofs, pod-hint shared mounts, the automatic `/tmp`
  * (checked again against the real root), device nodes, `readonlyPaths`
- * and `maskedPaths`. Other filesystem types, other overlay media, user
- * and time namespaces and joining existing namespaces fail with
- * %SVFS_ERROR_UNSUPPORTED naming the mount. Applying needs root for now.
+ * and `maskedPaths`. Read-only mounts still get their missing mount
+ * points, in memory.
+ *
+ * As root the namespaces are made directly. Otherwise a user namespace
+ * maps the caller to root: device nodes are binds of the host's, every
+ * mount gets `nosuid` (and `nodev`, except `/dev`), and proc, sysfs and
+ * mqueue are the host's when the spec shares those namespaces. Where
+ * unprivileged user namespaces are forbidden the error
+ * (%SVFS_ERROR_PERMISSION_DENIED) says why and names the D-Bus service.
+ * Time namespaces and joining existing namespaces fail with
+ * %SVFS_ERROR_UNSUPPORTED.
  *
  * On failure nothing is left behind: no mount, namespace, process or fd.
  * Errors name the mount (`mounts[3] "/data": …`): %SVFS_ERROR_NOT_FOUND

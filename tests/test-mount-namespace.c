@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -139,11 +140,6 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  if (geteuid () != 0)
-    {
-      g_test_skip ("building namespaces needs root");
-      return;
-    }
 
   f->bundle = g_dir_make_tmp ("svfs-kernel-XXXXXX", &error);
   g_assert_no_error (error);
@@ -188,6 +184,11 @@ fixture_tear_down (Fixture       *f,
   g_free (f->host_mounts);
 }
 
+/* The spec's namespaces; tests that share the host's PID/network/cgroup
+ * namespaces change it for one apply. */
+static const char *test_namespaces =
+  "{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}";
+
 /* A spec around @mounts (JSON array members after /usr) and @linux_extra
  * (members of "linux" after the namespaces). */
 static SvfsMounter *
@@ -208,10 +209,9 @@ make_mounter (Fixture    *f,
     " \"hostname\": \"svfs-test\","
     " \"mounts\": [{\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\","
     "               \"options\": [\"rbind\", \"ro\", \"nosuid\", \"nodev\"]}%s%s],"
-    " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},"
-    "                             {\"type\": \"uts\"}]%s%s}}",
+    " \"linux\": {\"namespaces\": [%s]%s%s}}",
     f->rootfs, root_readonly ? "true" : "false",
-    mounts != NULL ? ", " : "", mounts != NULL ? mounts : "",
+    mounts != NULL ? ", " : "", mounts != NULL ? mounts : "", test_namespaces,
     linux_extra != NULL ? ", " : "", linux_extra != NULL ? linux_extra : "");
 
   spec = svfs_spec_new_from_data (json, -1, &error);
@@ -364,20 +364,27 @@ test_table_matches_plan (Fixture       *f,
   g_autofree char *hostname = NULL;
   g_autofree char *json = NULL;
   GListModel *readback;
+  gboolean userns = geteuid () != 0;
+  /* Root makes device nodes with mknod, with the spec's owner and mode; a
+   * user namespace binds the host's nodes (their owner and mode stay the
+   * host's), so only nodes the host has can be asked for there.  A FIFO
+   * is made in both (mknod of a FIFO needs no privilege); inside a user
+   * namespace its owner 0 is the caller. */
   static const struct {
     const char *path;
     mode_t      type;
     unsigned    major, minor, mode, uid, gid;
+    gboolean    in_userns;
   } nodes[] = {
-    { "/dev/null", S_IFCHR, 1, 3, 0666, 0, 0 },
-    { "/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0 },
-    { "/dev/full", S_IFCHR, 1, 7, 0666, 0, 0 },
-    { "/dev/random", S_IFCHR, 1, 8, 0666, 0, 0 },
-    { "/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0 },
-    { "/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0 },
-    { "/dev/fuse", S_IFCHR, 10, 229, 0666, 0, 0 },
-    { "/dev/sub/blk", S_IFBLK, 7, 200, 0600, 12, 34 },
-    { "/dev/fifo0", S_IFIFO, 0, 0, 0640, 0, 0 },
+    { "/dev/null", S_IFCHR, 1, 3, 0666, 0, 0, TRUE },
+    { "/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0, TRUE },
+    { "/dev/full", S_IFCHR, 1, 7, 0666, 0, 0, TRUE },
+    { "/dev/random", S_IFCHR, 1, 8, 0666, 0, 0, TRUE },
+    { "/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0, TRUE },
+    { "/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0, TRUE },
+    { "/dev/fuse", S_IFCHR, 10, 229, 0666, 0, 0, FALSE },
+    { "/dev/sub/blk", S_IFBLK, 7, 200, 0600, 12, 34, FALSE },
+    { "/dev/fifo0", S_IFIFO, 0, 0, 0640, 0, 0, TRUE },
   };
 
   if (g_test_failed () || f->bundle == NULL)
@@ -391,6 +398,9 @@ test_table_matches_plan (Fixture       *f,
     " \"options\": [\"bind\", \"ro\"]},"
     "{\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\","
     " \"options\": [\"nosuid\", \"noexec\", \"nodev\"]}",
+    userns ?
+    "\"devices\": ["
+    " {\"path\": \"/dev/fifo0\", \"type\": \"p\", \"fileMode\": 416}]" :
     "\"devices\": ["
     " {\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": 229},"
     " {\"path\": \"/dev/sub/blk\", \"type\": \"b\", \"major\": 7, \"minor\": 200, \"fileMode\": 384,"
@@ -418,6 +428,10 @@ test_table_matches_plan (Fixture       *f,
         g_error ("planned mount %s is not in the mount table:\n%s", dest, mountinfo);
       if (strcmp (type, "bind") != 0)
         g_assert_cmpstr (l->fs_type, ==, kernel_type_of (type));
+      /* In a user namespace nosuid is forced everywhere and nodev
+       * everywhere but /dev: in the table, not in the plan. */
+      if (userns)
+        flags |= SVFS_MOUNT_FLAGS_NOSUID | (strcmp (dest, "/dev") != 0 ? SVFS_MOUNT_FLAGS_NODEV : 0);
       assert_flag (l, dest, flags, SVFS_MOUNT_FLAGS_RDONLY, "ro");
       assert_flag (l, dest, flags, SVFS_MOUNT_FLAGS_NOSUID, "nosuid");
       assert_flag (l, dest, flags, SVFS_MOUNT_FLAGS_NODEV, "nodev");
@@ -449,7 +463,7 @@ test_table_matches_plan (Fixture       *f,
   json = svfs_mount_namespace_to_json (ns);
   g_assert_nonnull (strstr (json, "\"medium\" : \"memory\""));
   g_assert_nonnull (strstr (json, "\"destination\" : \"/data/ro\""));
-  g_assert_nonnull (strstr (json, "\"path\" : \"/dev/sub/blk\""));
+  g_assert_nonnull (strstr (json, userns ? "\"path\" : \"/dev/fifo0\"" : "\"path\" : \"/dev/sub/blk\""));
 
   /* Device nodes, seen through the holder's root. */
   for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
@@ -457,6 +471,19 @@ test_table_matches_plan (Fixture       *f,
       g_autofree char *path = g_strdup_printf ("/proc/%d/root%s", svfs_mount_namespace_get_pid (ns),
                                                nodes[i].path);
       struct stat st;
+
+      if (userns && !nodes[i].in_userns)
+        {
+          g_assert_cmpint (lstat (path, &st), <, 0);
+          continue;
+        }
+      if (userns && nodes[i].type == S_IFIFO)
+        {
+          g_assert_cmpint (lstat (path, &st), ==, 0);
+          g_assert_true (S_ISFIFO (st.st_mode));
+          g_assert_cmpuint (st.st_uid, ==, geteuid ());
+          continue;
+        }
 
       g_assert_cmpint (lstat (path, &st), ==, 0);
       g_assert_cmpuint (st.st_mode & S_IFMT, ==, nodes[i].type);
@@ -783,7 +810,10 @@ test_overlay_none_and_tmpcopyup (Fixture       *f,
   g_assert_cmpint (chmod (f->bundle, 0755), ==, 0);
   {
     g_autofree char *p = g_build_filename (f->rootfs, "run/sub/file", NULL);
-    g_assert_cmpint (chown (p, 123, 456), ==, 0);
+    /* Only root can give files away; the caller is root in its user
+     * namespace, so its files show as 0 there. */
+    if (geteuid () == 0)
+      g_assert_cmpint (chown (p, 123, 456), ==, 0);
     g_assert_cmpint (chmod (p, 0640), ==, 0);
   }
 
@@ -795,7 +825,7 @@ test_overlay_none_and_tmpcopyup (Fixture       *f,
   g_assert_nonnull (strstr (json, "\"overlay\" : null"));
   out = run_in (ns, "stat -c '%u %g %a' /run/sub/file; cat /run/sub/file; readlink /run/link; "
                     "echo new > /run/sub/file; echo root > /written", NULL);
-  g_assert_cmpstr (out, ==, "123 456 640\ncontent\n/etc/passwd\n");
+  g_assert_cmpstr (out, ==, geteuid () == 0 ? "123 456 640\ncontent\n/etc/passwd\n" : "0 0 640\ncontent\n/etc/passwd\n");
 
   /* tmpcopyup copied: the host file is unchanged; overlay2=none: the
    * root is the host directory itself. */
@@ -867,11 +897,15 @@ test_failure_leaves_nothing (Fixture       *f,
       "{\"destination\": \"/afile/sub\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}", NULL, NULL);
     assert_failure_leaves_nothing (f, mounter, SVFS_ERROR_MOUNT_FAILED, "mounts[1] \"/afile/sub\"");
   }
-  /* Types this part does not realise say so and name the mount. */
+  /* An erofs image: missing as root; unsupported in a user namespace
+   * (the kernel does not mount erofs there).  Either way the error names
+   * the mount. */
   {
     g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE,
-      "{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\"}", NULL, NULL);
-    assert_failure_leaves_nothing (f, mounter, SVFS_ERROR_UNSUPPORTED, "mounts[1] \"/sys/fs/cgroup\"");
+      "{\"destination\": \"/img\", \"type\": \"erofs\", \"source\": \"/nonexistent-svfs.erofs\"}",
+      NULL, NULL);
+    assert_failure_leaves_nothing (f, mounter, geteuid () == 0 ? SVFS_ERROR_NOT_FOUND : SVFS_ERROR_UNSUPPORTED,
+                                   "mounts[1] \"/img\"");
   }
 }
 
@@ -1078,6 +1112,260 @@ test_namespace_fds (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+
+/* Lists the names in @dir matching @prefix (host side). */
+static guint
+count_prefixed (const char *dir,
+                const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      n++;
+  return n;
+}
+
+/* overlay2 media on disk: dir=/abs (a fresh per-container directory in
+ * /abs) and self (a hidden sibling of the source); the container's writes
+ * land there, never in the source, and the directories go on close.  A
+ * self upper inside the rootfs (a bind source's sibling) is invisible in
+ * the container. */
+static void
+test_overlay_media_on_disk (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *media = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+  make_dir (f->rootfs, "data");
+  write_file (f->rootfs, "data/file", "lower\n");
+  before = tree_checksum (f->rootfs);
+  media = g_dir_make_tmp ("svfs-media-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* dir=/abs */
+  {
+    g_autofree char *conf = g_strdup_printf ("root:dir=%s", media);
+    g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE, NULL, NULL, conf);
+    g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+    g_autofree char *out = run_in (ns, "echo new > /written; echo changed > /data/file; "
+                                       "grep -E '^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ' /proc/self/mountinfo | cut -d' ' -f9; cat /written", NULL);
+    g_autofree char *json = svfs_mount_namespace_to_json (ns);
+
+    g_assert_cmpstr (out, ==, "overlay\nnew\n");
+    g_assert_cmpuint (count_prefixed (media, "sandboxvfs-upper-"), ==, 1);
+    g_clear_object (&ns);
+    g_assert_cmpuint (count_prefixed (media, "sandboxvfs-upper-"), ==, 0);
+  }
+
+  /* all:self: the root's upper next to the rootfs, /data's next to
+   * rootfs/data, which the root shows: hidden by a whiteout. */
+  {
+    g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE,
+      "{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"rootfs/data\", \"options\": [\"rbind\"]}",
+      NULL, "all:self");
+    g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+    g_autofree char *out = run_in (ns, "echo new > /data/new; echo changed > /data/file; cat /data/file; "
+                                       "ls -A / | grep -c sandboxvfs-upper || true; "
+                                       "ls -A /data | tr '\\n' ' '", NULL);
+
+    g_assert_cmpstr (out, ==, "changed\n0\nfile new ");
+    g_assert_cmpuint (count_prefixed (f->bundle, ".sandboxvfs-upper.rootfs."), ==, 1);
+    g_assert_cmpuint (count_prefixed (f->rootfs, ".sandboxvfs-upper.data."), ==, 1);
+    g_clear_object (&ns);
+    g_assert_cmpuint (count_prefixed (f->bundle, ".sandboxvfs-upper."), ==, 0);
+    g_assert_cmpuint (count_prefixed (f->rootfs, ".sandboxvfs-upper."), ==, 0);
+  }
+
+  /* all:memory on a bind: writes stay in memory. */
+  {
+    g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE,
+      "{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"rootfs/data\", \"options\": [\"rbind\"]}",
+      NULL, "all:memory");
+    g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+    g_autofree char *out = run_in (ns, "echo changed > /data/file; cat /data/file; "
+                                       "grep ' /data ' /proc/self/mountinfo | cut -d' ' -f9", NULL);
+
+    g_assert_cmpstr (out, ==, "changed\noverlay\n");
+  }
+
+  after = tree_checksum (f->rootfs);
+  g_assert_cmpstr (before, ==, after);
+  g_rmdir (media);
+  assert_host_unchanged (f);
+}
+
+/* Read-only binds still get their missing mount points (in memory, never
+ * on the host); read-only binds are recursively read-only; masked and
+ * read-only paths, also through symlinks in the rootfs. */
+static void
+test_readonly_mounts_and_paths (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+  make_dir (f->rootfs, "ro-src");
+  write_file (f->rootfs, "ro-src/file", "ro\n");
+  write_file (f->rootfs, "etc/secret", "secret\n");
+  make_dir (f->rootfs, "secret-dir");
+  write_file (f->rootfs, "secret-dir/key", "key\n");
+  make_dir (f->rootfs, "real");
+  write_file (f->rootfs, "real/inner", "inner\n");
+  make_link (f->rootfs, "link", "/real");
+  make_link (f->rootfs, "escape", "../../../../../etc");
+  make_dir (f->rootfs, "etc/rw");
+  before = tree_checksum (f->rootfs);
+
+  mounter = make_mounter (f, FALSE,
+    "{\"destination\": \"/robind\", \"type\": \"bind\", \"source\": \"rootfs/ro-src\", \"options\": [\"rbind\", \"ro\"]},"
+    "{\"destination\": \"/robind/new/point\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"},"
+    "{\"destination\": \"/hostdev\", \"type\": \"bind\", \"source\": \"/dev\", \"options\": [\"rbind\", \"ro\"]}",
+    "\"maskedPaths\": [\"/etc/secret\", \"/secret-dir\", \"/link/inner\", \"/escape/passwd\", \"/missing\"],"
+    " \"readonlyPaths\": [\"/etc/rw\"]", NULL);
+  ns = apply (mounter);
+  out = run_in (ns, "cat /robind/file; touch /robind/new/point/ok && echo point-ok; "
+                    "touch /robind/x 2>/dev/null || echo robind-ro; "
+                    "grep -E ' /hostdev(/[a-z]+)? ' /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1 | sort -u; "
+                    "cat /etc/secret; ls -A /secret-dir; cat /real/inner /link/inner; "
+                    "touch /etc/rw/x 2>/dev/null || echo rw-ro; "
+                    "grep -c ' /etc/passwd ' /proc/self/mountinfo || true", NULL);
+  g_assert_cmpstr (out, ==, "ro\npoint-ok\nrobind-ro\nro\nrw-ro\n0\n");
+  /* The container cannot write to the masked directory either. */
+  g_free (out);
+  out = run_in (ns, "echo x > /secret-dir/new", &status);
+  g_assert_cmpint (status, !=, 0);
+  g_clear_object (&ns);
+
+  after = tree_checksum (f->rootfs);
+  g_assert_cmpstr (before, ==, after);
+  assert_host_unchanged (f);
+}
+
+/* proc and sysfs without PID/network namespaces (the host's bound in a
+ * user namespace, sysfs read-only) and cgroups from the host's layout:
+ * read-only binds of the host's hierarchies, or cgroup2 in a cgroup
+ * namespace. */
+static void
+test_proc_sys_cgroup (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *saved = test_namespaces;
+  struct statfs sfs;
+  gboolean unified = statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == 0x63677270;
+  gboolean has_v2 = unified || (statfs ("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == 0x63677270);
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  test_namespaces = "{\"type\": \"mount\"}";
+  {
+    g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE,
+      "{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\","
+      " \"options\": [\"nosuid\", \"noexec\", \"nodev\"]}", NULL, NULL);
+    g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+    g_autofree char *out = run_in (ns,
+      "test -e /proc/self/status && echo proc; "
+      "grep ' /sys ' /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1; "
+      "grep ' /sys/fs/cgroup[/ ]' /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1 | sort -u; "
+      "mkdir /sys/fs/cgroup/svfs-test 2>/dev/null || echo cgroup-ro; "
+      "test \"$(ls /sys/fs/cgroup)\" && echo cgroup-listed", NULL);
+
+    g_assert_cmpstr (out, ==, "proc\nro\nro\ncgroup-ro\ncgroup-listed\n");
+  }
+
+  if (has_v2)
+    {
+      g_autoptr(SvfsMounter) mounter = NULL;
+      g_autoptr(SvfsMountNamespace) ns = NULL;
+      g_autofree char *out = NULL;
+
+      test_namespaces = "{\"type\": \"mount\"}, {\"type\": \"pid\"}, {\"type\": \"cgroup\"}";
+      mounter = make_mounter (f, FALSE,
+        "{\"destination\": \"/cg2\", \"type\": \"cgroup2\", \"source\": \"cgroup2\", \"options\": [\"ro\"]}",
+        NULL, NULL);
+      ns = apply (mounter);
+      out = run_in (ns, "grep ' /cg2 ' /proc/self/mountinfo | cut -d' ' -f9; test -e /cg2/cgroup.procs && echo v2",
+                    NULL);
+      g_assert_cmpstr (out, ==, "cgroup2\nv2\n");
+    }
+  test_namespaces = saved;
+  assert_host_unchanged (f);
+}
+
+/* erofs images: as root a submount from an image (mkfs.erofs from
+ * erofs-utils builds it); in a user namespace the kernel refuses erofs,
+ * and the error says so (see failure-leaves-nothing). */
+static void
+test_erofs (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *mkfs = g_find_program_in_path ("mkfs.erofs");
+  g_autofree char *image = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *mounts = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+  if (mkfs == NULL)
+    {
+      g_test_skip ("mkfs.erofs (erofs-utils) is not installed");
+      return;
+    }
+  content = g_build_filename (f->bundle, "image-content", NULL);
+  image = g_build_filename (f->bundle, "image.erofs", NULL);
+  make_dir (content, "d");
+  write_file (content, "d/f", "from the image\n");
+  {
+    const char *argv[] = { mkfs, "--quiet", image, content, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+  }
+  mounts = g_strdup_printf ("{\"destination\": \"/img\", \"type\": \"erofs\", \"source\": \"%s\"}", image);
+  {
+    g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE, mounts, NULL, NULL);
+    g_autoptr(SvfsMountPlan) plan = svfs_mounter_compile (mounter, &error);
+    g_autoptr(SvfsMountNamespace) ns = NULL;
+
+    g_assert_no_error (error);
+    ns = svfs_mounter_apply (mounter, plan, NULL, &error);
+    if (geteuid () != 0)
+      {
+        g_assert_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED);
+        g_assert_nonnull (strstr (error->message, "mounts[1] \"/img\""));
+        g_assert_nonnull (strstr (error->message, "erofs"));
+      }
+    else if (ns == NULL && g_error_matches (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED))
+      /* A kernel without erofs: the error names the mount. */
+      g_assert_nonnull (strstr (error->message, "mounts[1] \"/img\""));
+    else
+      {
+        g_autofree char *out = NULL;
+
+        g_assert_no_error (error);
+        out = run_in (ns, "cat /img/d/f; grep ' /img ' /proc/self/mountinfo | sed 's/.* - //' | cut -d' ' -f1", NULL);
+        g_assert_cmpstr (out, ==, "from the image\nerofs\n");
+      }
+  }
+  assert_host_unchanged (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1097,6 +1385,10 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/source-fds", test_source_fds);
   ADD ("/svfs/mount-namespace/threads/caller-namespace-unchanged", test_threaded_caller);
   ADD ("/svfs/mount-namespace/apply/namespace-fds", test_namespace_fds);
+  ADD ("/svfs/mount-namespace/apply/overlay-media-on-disk", test_overlay_media_on_disk);
+  ADD ("/svfs/mount-namespace/apply/readonly-mounts-and-paths", test_readonly_mounts_and_paths);
+  ADD ("/svfs/mount-namespace/apply/proc-sys-cgroup", test_proc_sys_cgroup);
+  ADD ("/svfs/mount-namespace/apply/erofs", test_erofs);
 
   return g_test_run ();
 }

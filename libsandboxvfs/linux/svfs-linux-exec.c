@@ -87,6 +87,61 @@ fail (SvfsExecResult *r,
   return -1;
 }
 
+/* "/proc/self/fd/N" into @buf (no snprintf in the child). */
+static const char *
+fd_path (char *buf,
+         size_t size,
+         int   fd)
+{
+  static const char prefix[] = "/proc/self/fd/";
+  char digits[16];
+  size_t n = 0, len = sizeof prefix - 1;
+
+  do
+    digits[n++] = (char) ('0' + fd % 10);
+  while ((fd /= 10) > 0 && n < sizeof digits);
+  if (len + n + 1 > size)
+    return NULL;
+  memcpy (buf, prefix, len);
+  while (n > 0)
+    buf[len++] = digits[--n];
+  buf[len] = '\0';
+  return buf;
+}
+
+static int
+write_proc_file (const char *path,
+                 const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t len = (ssize_t) strlen (text);
+  ssize_t n;
+
+  if (fd < 0)
+    return -1;
+  n = write (fd, text, (size_t) len);
+  close (fd);
+  return n == len ? 0 : -1;
+}
+
+/* "0 <id> 1" */
+static void
+id_map (char         *buf,
+        unsigned long id)
+{
+  char digits[24];
+  size_t n = 0, len = 2;
+
+  do
+    digits[n++] = (char) ('0' + id % 10);
+  while ((id /= 10) > 0);
+  buf[0] = '0';
+  buf[1] = ' ';
+  while (n > 0)
+    buf[len++] = digits[--n];
+  memcpy (buf + len, " 1", 3);
+}
+
 /* The kernel explains fsconfig() and fsmount() failures in the fs
  * context's log ("e tmpfs: Bad value for 'uid'"); keep the last error. */
 static void
@@ -383,13 +438,25 @@ static const struct {
 /* Fills a fresh, still detached tmpfs as /dev. */
 static int
 populate_dev (int             dev_fd,
+              bool            bind_nodes,
               int             op,
               SvfsExecResult *r)
 {
   for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++)
-    if (mknodat (dev_fd, dev_nodes[i].name, S_IFCHR | 0666,
-                 makedev (dev_nodes[i].major, dev_nodes[i].minor)) < 0)
-      return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, dev_nodes[i].name);
+    {
+      if (bind_nodes)
+        {
+          /* No mknod in a user namespace: an empty file, the host's node
+           * is bound onto it once /dev is attached. */
+          int f = openat (dev_fd, dev_nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+          if (f < 0)
+            return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, dev_nodes[i].name);
+          close (f);
+        }
+      else if (mknodat (dev_fd, dev_nodes[i].name, S_IFCHR | 0666,
+                        makedev (dev_nodes[i].major, dev_nodes[i].minor)) < 0)
+        return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, dev_nodes[i].name);
+    }
   for (size_t i = 0; i < sizeof dev_links / sizeof dev_links[0]; i++)
     if (symlinkat (dev_links[i].target, dev_fd, dev_links[i].name) < 0)
       return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "creating a /dev link", errno, dev_links[i].name);
@@ -398,6 +465,20 @@ populate_dev (int             dev_fd,
   if (mkdirat (dev_fd, "shm", 01777) < 0)
     return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "creating /dev/shm", errno, "shm");
   return 0;
+}
+
+/* In a user namespace owners it does not map cannot be given: they stay
+ * the caller's (root inside). */
+static bool copy_in_userns;
+
+static int
+copy_chown (int fd, const char *name, uid_t uid, gid_t gid, int flags)
+{
+  int rc = name != NULL ? fchownat (fd, name, uid, gid, flags) : fchown (fd, uid, gid);
+
+  if (rc < 0 && copy_in_userns && (errno == EINVAL || errno == EPERM))
+    return 0;
+  return rc;
 }
 
 /* Copies the content of @src (an O_RDONLY directory) into @dst, keeping
@@ -455,7 +536,7 @@ copy_tree (int             src,
                   return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: open", err, name);
                 }
               rc = copy_tree (s, d, depth + 1, op, r);
-              if (rc == 0 && (fchown (d, st.st_uid, st.st_gid) < 0 || fchmod (d, st.st_mode & 07777) < 0))
+              if (rc == 0 && (copy_chown (d, NULL, st.st_uid, st.st_gid, 0) < 0 || fchmod (d, st.st_mode & 07777) < 0))
                 rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: chown/chmod", errno, name);
               close (s);
               close (d);
@@ -482,7 +563,7 @@ copy_tree (int             src,
                     break;
                   left -= w;
                 }
-              if (rc == 0 && (fchown (d, st.st_uid, st.st_gid) < 0 || fchmod (d, st.st_mode & 07777) < 0))
+              if (rc == 0 && (copy_chown (d, NULL, st.st_uid, st.st_gid, 0) < 0 || fchmod (d, st.st_mode & 07777) < 0))
                 rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: chown/chmod", errno, name);
               if (s >= 0)
                 close (s);
@@ -500,13 +581,13 @@ copy_tree (int             src,
                 return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: readlink", errno, name);
               target[len] = '\0';
               if (symlinkat (target, dst, name) < 0 ||
-                  fchownat (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+                  copy_chown (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
                 return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: symlink", errno, name);
             }
           else
             {
               if (mknodat (dst, name, st.st_mode, st.st_rdev) < 0 ||
-                  fchownat (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+                  copy_chown (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
                   fchmodat (dst, name, st.st_mode & 07777, 0) < 0)
                 return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: mknod", errno, name);
             }
@@ -522,8 +603,268 @@ typedef struct {
   int                    staging_fd;
   int                    root_fd;
   int                    devnull_fd;
+  unsigned               forced;      /* MOUNT_ATTR_NOSUID | NODEV in a user namespace */
   char                   path[PATH_MAX];
 } Exec;
+
+/* The mount fd of an op's source: the parent's clone, or the host path
+ * the child opened and cloned before staging. */
+static int
+source_tree (Exec         *e,
+             const SvfsOp *op)
+{
+  if (op->source_fd >= 0)
+    return op->source_fd;
+  if (op->host_source >= 0)
+    return e->prog->host_fds[op->host_source];
+  return -1;
+}
+
+/* mount_setattr that keeps the source's access-time mode when the kernel
+ * locks it (a bind of a host mount in a user namespace): the mount
+ * keeps the host's flags, which the table read back shows. */
+static int
+set_attr_keep_locked (Exec              *e,
+                      int                m,
+                      unsigned           flags,
+                      struct mount_attr *attr,
+                      int                op)
+{
+  int rc = mount_setattr (m, "", flags, attr, sizeof *attr);
+
+  if (rc < 0 && errno == EPERM && e->prog->userns && (attr->attr_clr & MOUNT_ATTR__ATIME))
+    {
+      struct mount_attr keep = *attr;
+
+      keep.attr_clr &= ~(unsigned long long) MOUNT_ATTR__ATIME;
+      keep.attr_set &= ~(unsigned long long) MOUNT_ATTR__ATIME;
+      rc = mount_setattr (m, "", flags, &keep, sizeof keep);
+      if (rc == 0 && op >= 0)
+        e->r->op_state[op] = SVFS_OP_STATE_DONE_KEPT_ATIME;
+    }
+  return rc;
+}
+
+/* The name of op @i's scratch entry on the staging tmpfs: "<i><c>". */
+static const char *
+scratch_name (char *buf,
+              int   i,
+              char  c)
+{
+  char digits[16];
+  size_t n = 0, len = 0;
+
+  do
+    digits[n++] = (char) ('0' + i % 10);
+  while ((i /= 10) > 0);
+  while (n > 0)
+    buf[len++] = digits[--n];
+  buf[len++] = c;
+  buf[len] = '\0';
+  return buf;
+}
+
+/* Creates a whiteout for @rel (relative to the root) in the memory
+ * overlay's @upper directory, so that the entry in the lower is invisible.
+ * Parents are created in the upper with the lower's owner and mode. */
+static int
+whiteout_in_upper (int             upper,
+                   int             lower,
+                   const char     *rel,
+                   int             op,
+                   SvfsExecResult *r)
+{
+  char buf[PATH_MAX];
+  char *p, *slash;
+  int dir, ldir;
+
+  if (copy_str (buf, sizeof buf, rel) + 1 >= sizeof buf)
+    return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "hiding an overlay upper directory", ENAMETOOLONG, rel);
+  dir = fcntl (upper, F_DUPFD_CLOEXEC, 3);
+  ldir = fcntl (lower, F_DUPFD_CLOEXEC, 3);
+  p = buf;
+  while (*p == '/')
+    p++;
+  while ((slash = strchr (p, '/')) != NULL)
+    {
+      struct stat st;
+      int next, lnext;
+
+      *slash = '\0';
+      if (ldir >= 0 && fstatat (ldir, p, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode))
+        {
+          if (mkdirat (dir, p, st.st_mode & 07777) == 0)
+            fchownat (dir, p, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+        }
+      else
+        mkdirat (dir, p, 0755);
+      next = openat (dir, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      lnext = ldir >= 0 ? openat (ldir, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+      close (dir);
+      if (ldir >= 0)
+        close (ldir);
+      if (next < 0)
+        {
+          if (lnext >= 0)
+            close (lnext);
+          return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "hiding an overlay upper directory", errno, rel);
+        }
+      dir = next;
+      ldir = lnext;
+      p = slash + 1;
+    }
+  if (ldir >= 0)
+    close (ldir);
+  if (mknodat (dir, p, S_IFCHR | 0, makedev (0, 0)) < 0 && errno != EEXIST)
+    {
+      int err = errno;
+      close (dir);
+      return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "hiding an overlay upper directory", err, rel);
+    }
+  close (dir);
+  return 0;
+}
+
+/* An overlay with @lower (a detached mount, made read-only here) as its
+ * only lower layer (gVisor §11): upper and work on the staging tmpfs
+ * (memory) or in host directories (disk).  Returns the detached overlay
+ * mount. */
+static int
+make_overlay (Exec         *e,
+              int           i,
+              int           lower,
+              unsigned      attr)
+{
+  const SvfsOp *op = &e->prog->ops[i];
+  SvfsExecResult *r = e->r;
+  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  SvfsDataItem items[4];
+  char lname[16], uname[16] = "", wname[16] = "";
+  char lpath[PATH_MAX], upath[PATH_MAX], wpath[PATH_MAX];
+  unsigned n = 0;
+  struct stat st;
+  int m;
+
+  if (fstat (lower, &st) < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "checking the overlay lower", errno, "");
+  if (!S_ISDIR (st.st_mode))
+    return fail (r, i, SVFS_ERROR_UNSUPPORTED, "an overlay needs a directory as its lower layer", ENOTDIR, op->dest);
+  if (mount_setattr (lower, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro) < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "making the overlay lower read-only", errno, "");
+
+  scratch_name (lname, i, 'l');
+  if (mkdirat (e->staging_fd, lname, 0700) < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", errno, "");
+  if (move_mount (lower, "", e->staging_fd, lname, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "attaching the overlay lower", errno, "");
+  if (join_path (lpath, sizeof lpath, e->prog->staging_dir, lname) < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", ENAMETOOLONG, "");
+
+  if (op->overlay == SVFS_OVERLAY_DISK)
+    {
+      if (fd_path (upath, sizeof upath, e->prog->host_fds[op->upper_host]) == NULL ||
+          fd_path (wpath, sizeof wpath, e->prog->host_fds[op->work_host]) == NULL)
+        return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", ENAMETOOLONG, "");
+    }
+  else
+    {
+      scratch_name (uname, i, 'u');
+      scratch_name (wname, i, 'w');
+      /* The upper root takes the lower root's owner and mode; an owner
+       * the user namespace does not map stays the caller's. */
+      if (mkdirat (e->staging_fd, uname, st.st_mode & 07777) < 0 ||
+          mkdirat (e->staging_fd, wname, 0700) < 0 ||
+          (fchownat (e->staging_fd, uname, st.st_uid, st.st_gid, 0) < 0 && !e->prog->userns) ||
+          fchmodat (e->staging_fd, uname, st.st_mode & 07777, 0) < 0)
+        return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", errno, "");
+      if (join_path (upath, sizeof upath, e->prog->staging_dir, uname) < 0 ||
+          join_path (wpath, sizeof wpath, e->prog->staging_dir, wname) < 0)
+        return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", ENAMETOOLONG, "");
+    }
+
+  /* Entries of the lower to hide (on-disk uppers next to their source):
+   * whiteouts in the upper, made before the overlay is mounted. */
+  for (unsigned h = 0; op->hide != NULL && op->hide[h] != NULL; h++)
+    {
+      int ufd = op->overlay == SVFS_OVERLAY_DISK
+                ? openat (e->prog->host_fds[op->upper_host], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                : openat (e->staging_fd, uname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      int lfd = openat (e->staging_fd, lname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      int rc = ufd < 0 ? fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", errno, "")
+                       : whiteout_in_upper (ufd, lfd, op->hide[h], i, r);
+      if (ufd >= 0)
+        close (ufd);
+      if (lfd >= 0)
+        close (lfd);
+      if (rc < 0)
+        return -1;
+    }
+
+  items[n++] = (SvfsDataItem) { "lowerdir", lpath };
+  items[n++] = (SvfsDataItem) { "upperdir", upath };
+  items[n++] = (SvfsDataItem) { "workdir", wpath };
+  /* In a user namespace overlayfs keeps its metadata in user.* xattrs. */
+  if (e->prog->userns)
+    items[n++] = (SvfsDataItem) { "userxattr", NULL };
+
+  m = make_fs ("overlay", "overlay", items, n, attr, i, r);
+  if (m < 0)
+    return -1;
+  return m;
+}
+
+/* A bind of a regular file under an overlay: overlayfs needs a directory,
+ * so the file is copied into the staging tmpfs and that copy is bound
+ * (gVisor §11.2 step 5: the content is copied into the upper). */
+static int
+copy_file_mount (Exec *e,
+                 int   i,
+                 int   src_tree)
+{
+  SvfsExecResult *r = e->r;
+  char name[16], proc[64];
+  struct stat st;
+  int src, dst, m;
+  int rc = 0;
+
+  scratch_name (name, i, 'f');
+  if (fd_path (proc, sizeof proc, src_tree) == NULL)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", ENAMETOOLONG, "");
+  src = open (proc, O_RDONLY | O_CLOEXEC);
+  if (src < 0 || fstat (src, &st) < 0)
+    {
+      int err = errno;
+      if (src >= 0)
+        close (src);
+      return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", err, "");
+    }
+  dst = openat (e->staging_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+  if (dst < 0)
+    rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", errno, "");
+  for (off_t left = st.st_size; rc == 0 && left > 0;)
+    {
+      ssize_t w = sendfile (dst, src, NULL, (size_t) (left > 0x40000000 ? 0x40000000 : left));
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        {
+          rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", w < 0 ? errno : EIO, "");
+          break;
+        }
+      left -= w;
+    }
+  if (rc == 0 && fchown (dst, st.st_uid, st.st_gid) < 0 && !e->prog->userns)
+    rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", errno, "");
+  close (src);
+  if (dst >= 0)
+    close (dst);
+  if (rc < 0)
+    return -1;
+  m = open_tree (e->staging_fd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (m < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "binding the copied file", errno, "");
+  return m;
+}
 
 static int
 do_root (Exec *e,
@@ -534,60 +875,81 @@ do_root (Exec *e,
   struct stat st;
   int tree, m;
 
-  if (fstat (op->source_fd, &st) < 0)
-    return fail (r, i, SVFS_ERROR_SOURCE_FDS, "checking the root source", errno, "");
-  if (!S_ISDIR (st.st_mode))
-    return fail (r, i, SVFS_ERROR_SOURCE_FDS, "checking the root source", ENOTDIR, "");
+  if (op->fs_type != NULL)
+    {
+      /* An image (erofs, opened before staging): a new filesystem,
+       * read-only by nature. */
+      char image[64];
 
-  /* source_fd is a detached clone the parent made (open_tree only clones
-   * mounts of the caller's own namespace). */
-  tree = op->source_fd;
+      tree = make_fs (op->fs_type, fd_path (image, sizeof image, e->prog->host_fds[op->host_source]),
+                      op->data, op->n_data, MOUNT_ATTR_RDONLY | e->forced, i, r);
+      if (tree < 0)
+        return -1;
+    }
+  else
+    {
+      /* A detached clone: made by the parent (root) or by this child from
+       * the host path (user namespace). */
+      tree = source_tree (e, op);
+      if (tree < 0 || fstat (tree, &st) < 0)
+        return fail (r, i, SVFS_ERROR_SOURCE_FDS, "checking the root source", errno, "");
+      if (!S_ISDIR (st.st_mode))
+        return fail (r, i, SVFS_ERROR_SOURCE_FDS, "checking the root source", ENOTDIR, "");
+    }
   /* A clone of a shared host mount joins its peer group: make it private
    * before anything is mounted under it. */
   if (set_propagation (tree, MS_PRIVATE, true) < 0)
     return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "making the root private", errno, "");
 
-  if (!op->overlay_memory)
+  if (op->overlay == SVFS_OVERLAY_NONE)
     {
+      if (e->forced != 0)
+        {
+          struct mount_attr attr = { .attr_set = e->forced };
+          if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+            return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "setting the root's flags", errno, "");
+        }
       if (move_mount (tree, "", e->staging_fd, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
         return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "attaching the root", errno, "");
       return 0;
     }
 
-  /* Memory overlay (gVisor §11): the lower read-only, upper and work on
-   * the private staging tmpfs; the upper root takes the lower root's
-   * owner and mode. */
-  {
-    struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-    SvfsDataItem items[3];
-    char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX];
+  /* Overlay (gVisor §11): memory (upper and work on the private staging
+   * tmpfs) or disk (upper and work in a per-container host directory). */
+  m = make_overlay (e, i, tree, e->forced);
+  if (m < 0)
+    return -1;
+  if (move_mount (m, "", e->staging_fd, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "attaching the root overlay", errno, "");
+  close (m);
+  return 0;
+}
 
-    if (mkdirat (e->staging_fd, "lower", 0700) < 0 ||
-        mkdirat (e->staging_fd, "upper", st.st_mode & 07777) < 0 ||
-        mkdirat (e->staging_fd, "work", 0700) < 0 ||
-        fchownat (e->staging_fd, "upper", st.st_uid, st.st_gid, 0) < 0 ||
-        fchmodat (e->staging_fd, "upper", st.st_mode & 07777, 0) < 0)
-      return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", errno, "");
-    if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro) < 0)
-      return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "making the overlay lower read-only", errno, "");
-    if (move_mount (tree, "", e->staging_fd, "lower", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-      return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "attaching the overlay lower", errno, "");
+/* In a user namespace /dev's nodes are binds of the host's (opened and
+ * checked before staging: host_paths[host_source + k] is dev_nodes[k]). */
+static int
+bind_dev_nodes (Exec *e,
+                int   i,
+                int   dev_fd)
+{
+  const SvfsOp *op = &e->prog->ops[i];
 
-    if (join_path (lower, sizeof lower, e->prog->staging_dir, "lower") < 0 ||
-        join_path (upper, sizeof upper, e->prog->staging_dir, "upper") < 0 ||
-        join_path (work, sizeof work, e->prog->staging_dir, "work") < 0)
-      return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", ENAMETOOLONG, "");
-    items[0] = (SvfsDataItem) { "lowerdir", lower };
-    items[1] = (SvfsDataItem) { "upperdir", upper };
-    items[2] = (SvfsDataItem) { "workdir", work };
+  for (size_t k = 0; k < sizeof dev_nodes / sizeof dev_nodes[0]; k++)
+    {
+      int node = e->prog->host_fds[op->host_source + (int) k];
+      int target = openat (dev_fd, dev_nodes[k].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID, .propagation = MS_PRIVATE };
+      int rc;
 
-    m = make_fs ("overlay", "overlay", items, 3, 0, i, r);
-    if (m < 0)
-      return -1;
-    if (move_mount (m, "", e->staging_fd, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-      return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "attaching the root overlay", errno, "");
-    close (m);
-  }
+      if (target < 0)
+        return fail (e->r, i, SVFS_ERROR_DEVICE, "binding a /dev node", errno, dev_nodes[k].name);
+      rc = mount_setattr (node, "", AT_EMPTY_PATH, &attr, sizeof attr);
+      if (rc == 0)
+        rc = move_mount (node, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+      close (target);
+      if (rc < 0)
+        return fail (e->r, i, SVFS_ERROR_DEVICE, "binding a /dev node", errno, dev_nodes[k].name);
+    }
   return 0;
 }
 
@@ -601,6 +963,7 @@ do_mount (Exec *e,
   SvfsExecResult *r = e->r;
   bool want_dir = true;
   bool is_clone = op->kind == SVFS_OP_BIND || op->master_op >= 0;
+  bool is_overlay = false;
   int m, dest;
 
   if (op->auto_tmp)
@@ -640,32 +1003,54 @@ do_mount (Exec *e,
   else if (op->kind == SVFS_OP_BIND)
     {
       struct stat st;
+      int src = source_tree (e, op);
 
-      if (fstat (op->source_fd, &st) < 0)
+      if (src < 0 || fstat (src, &st) < 0)
         return fail (r, i, SVFS_ERROR_SOURCE_FDS, "checking the bind source", errno, "");
       want_dir = S_ISDIR (st.st_mode);
-      /* A detached clone made by the parent; attached only once. */
-      m = fcntl (op->source_fd, F_DUPFD_CLOEXEC, 3);
+      /* A detached clone; attached only once. */
+      if (!want_dir && op->overlay != SVFS_OVERLAY_NONE)
+        m = copy_file_mount (e, i, src);
+      else
+        m = fcntl (src, F_DUPFD_CLOEXEC, 3);
       if (m < 0)
-        return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "cloning the bind source", errno, "");
+        return r->stage != NULL ? -1 : fail (r, i, SVFS_ERROR_MOUNT_FAILED, "cloning the bind source", errno, "");
     }
   else
     {
-      m = make_fs (op->fs_type, op->source, op->data, op->n_data, op->attr, i, r);
+      unsigned forced = op->kind == SVFS_OP_DEV ? (e->forced & ~(unsigned) MOUNT_ATTR_NODEV) : e->forced;
+      const char *source = op->source;
+      char image[64];
+
+      /* An image (erofs) opened before staging: its path through the fd. */
+      if (op->kind == SVFS_OP_FS && op->host_source >= 0)
+        source = fd_path (image, sizeof image, e->prog->host_fds[op->host_source]);
+      m = make_fs (op->fs_type, source, op->data, op->n_data, op->attr | forced, i, r);
       if (m < 0)
         return -1;
-      if (op->kind == SVFS_OP_DEV && populate_dev (m, i, r) < 0)
+      if (op->kind == SVFS_OP_DEV && populate_dev (m, e->prog->userns, i, r) < 0)
         return -1;
     }
 
-  if (is_clone)
+  if (is_clone && op->overlay != SVFS_OVERLAY_NONE && want_dir)
+    {
+      /* The bind (or the read-only mount that needs synthetic mount
+       * points) becomes the lower of an overlay. */
+      int o = make_overlay (e, i, m, op->attr | e->forced);
+      close (m);
+      if (o < 0)
+        return -1;
+      m = o;
+      is_overlay = true;
+    }
+  else if (is_clone)
     {
       struct mount_attr attr = {
-        .attr_set = op->attr | (op->rdonly ? MOUNT_ATTR_RDONLY : 0),
+        .attr_set = op->attr | e->forced | (op->rdonly ? MOUNT_ATTR_RDONLY : 0),
         .attr_clr = op->set_atime ? MOUNT_ATTR__ATIME : 0,
         .propagation = MS_PRIVATE,
       };
-      if (mount_setattr (m, "", AT_EMPTY_PATH | (op->recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+      if (set_attr_keep_locked (e, m, AT_EMPTY_PATH | (op->recursive ? AT_RECURSIVE : 0), &attr, i) < 0)
         return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "setting the mount flags", errno, "");
     }
 
@@ -690,16 +1075,24 @@ do_mount (Exec *e,
     return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "move_mount onto the mount point", errno, op->dest);
   close (dest);
 
-  if (set_propagation (m, op->propagation, op->propagation_recursive) < 0)
+  /* A new filesystem is born private, and a clone was made private with
+   * its flags: one syscall less per mount in the common case. */
+  if (!(op->propagation == MS_PRIVATE &&
+        (!op->propagation_recursive || (is_clone && !is_overlay && op->recursive))) &&
+      set_propagation (m, op->propagation, op->propagation_recursive) < 0)
     return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "setting the propagation", errno, op->dest);
+
+  if (op->kind == SVFS_OP_DEV && e->prog->userns && bind_dev_nodes (e, i, m) < 0)
+    return -1;
 
   /* Keep the fd when the read-only flag comes at the end or other views
    * clone this filesystem. */
-  if (op->keep_fd || (!is_clone && op->rdonly))
+  if (op->keep_fd || ((!is_clone || is_overlay) && op->rdonly))
     e->prog->mount_fds[i] = m;
   else
     close (m);
-  r->op_state[i] = SVFS_OP_STATE_DONE;
+  if (r->op_state[i] == SVFS_OP_STATE_PENDING)
+    r->op_state[i] = SVFS_OP_STATE_DONE;
   return 0;
 }
 
@@ -723,7 +1116,7 @@ do_mask_or_readonly (Exec *e,
 
   if (op->kind == SVFS_OP_READONLY)
     {
-      struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY, .propagation = MS_PRIVATE };
+      struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | e->forced, .propagation = MS_PRIVATE };
 
       m = open_tree (fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
       if (m < 0 || mount_setattr (m, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
@@ -796,6 +1189,45 @@ do_device (Exec *e,
         }
     }
 
+  if (op->host_source >= 0)
+    {
+      /* No mknod in a user namespace: an empty file with the host's node
+       * (opened and checked before staging) bound onto it.  The node
+       * keeps the host's owner and mode. */
+      int node = e->prog->host_fds[op->host_source];
+      struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID, .propagation = MS_PRIVATE };
+      int f = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      int target, rc;
+
+      if (f < 0)
+        {
+          int err = errno;
+          close (parent);
+          if (err == EEXIST)
+            {
+              r->op_state[i] = SVFS_OP_STATE_SKIPPED;
+              return 0;
+            }
+          return fail (r, i, SVFS_ERROR_DEVICE, "creating the device's mount point", err, op->dest);
+        }
+      close (f);
+      target = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      close (parent);
+      rc = target < 0 ? -1 : mount_setattr (node, "", AT_EMPTY_PATH, &attr, sizeof attr);
+      if (rc == 0)
+        rc = move_mount (node, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+      if (rc < 0)
+        {
+          int err = errno;
+          if (target >= 0)
+            close (target);
+          return fail (r, i, SVFS_ERROR_DEVICE, "binding the host's device node", err, op->dest);
+        }
+      close (target);
+      r->op_state[i] = SVFS_OP_STATE_DONE;
+      return 0;
+    }
+
   if (mknodat (parent, name, op->mode, op->rdev) < 0)
     {
       int err = errno;
@@ -815,6 +1247,95 @@ do_device (Exec *e,
     }
   close (parent);
   r->op_state[i] = SVFS_OP_STATE_DONE;
+  return 0;
+}
+
+/* Opens (and clones) the host objects the program names, in this
+ * process's own copy of the caller's mount namespace, before the staging
+ * tmpfs can cover any of them; see SvfsHostPath. */
+static int
+open_host_paths (Exec *e)
+{
+  const SvfsExecProgram *prog = e->prog;
+  SvfsExecResult *r = e->r;
+
+  for (unsigned k = 0; k < prog->n_host_paths; k++)
+    prog->host_fds[k] = -1;
+
+  for (unsigned k = 0; k < prog->n_host_paths; k++)
+    {
+      const SvfsHostPath *h = &prog->host_paths[k];
+      struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC,
+        .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+      };
+      struct stat st, want;
+      int fd = svfs_sys_openat2 (AT_FDCWD, h->path, &how);
+
+      if (fd < 0)
+        return fail (r, h->op, errno == ENOENT ? SVFS_ERROR_NOT_FOUND : SVFS_ERROR_MOUNT_FAILED,
+                     "opening the source in the new mount namespace", errno, h->path);
+      if (fstat (fd, &st) < 0)
+        {
+          close (fd);
+          return fail (r, h->op, SVFS_ERROR_MOUNT_FAILED, "checking the source", errno, h->path);
+        }
+      if (h->check_fd >= 0 &&
+          (fstat (h->check_fd, &want) < 0 || st.st_dev != want.st_dev || st.st_ino != want.st_ino))
+        {
+          close (fd);
+          return fail (r, h->op, SVFS_ERROR_PERMISSION_DENIED,
+                       "the source at this path is not the one opened before (it was replaced)", ESTALE, h->path);
+        }
+      if (h->want_dir && !S_ISDIR (st.st_mode))
+        {
+          close (fd);
+          return fail (r, h->op, SVFS_ERROR_MOUNT_FAILED, "checking the source", ENOTDIR, h->path);
+        }
+      if (h->want_type != 0 && ((st.st_mode & S_IFMT) != h->want_type || st.st_rdev != h->want_rdev))
+        {
+          close (fd);
+          return fail (r, h->op, SVFS_ERROR_DEVICE,
+                       "the host's node is not that device (no mknod in a user namespace: device nodes are binds of the host's)",
+                       ENODEV, h->path);
+        }
+      if (h->clone)
+        {
+          int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+          int t = open_tree (fd, "", flags | (h->recursive ? AT_RECURSIVE : 0));
+
+          /* In a user namespace a mount with locked submounts can only be
+           * cloned with them (else they would reveal what they cover). */
+          if (t < 0 && errno == EINVAL && !h->recursive && prog->userns)
+            {
+              t = open_tree (fd, "", flags | AT_RECURSIVE);
+              if (t >= 0 && h->op >= 0)
+                r->op_state[h->op] = SVFS_OP_STATE_DONE_RECURSIVE;
+            }
+          close (fd);
+          if (t < 0)
+            return fail (r, h->op, SVFS_ERROR_MOUNT_FAILED, "cloning the source", errno, h->path);
+          fd = t;
+        }
+      prog->host_fds[k] = fd;
+    }
+  return 0;
+}
+
+/* A new user namespace maps the caller (and only the caller) to root. */
+static int
+write_id_maps (Exec *e)
+{
+  char map[64];
+
+  if (write_proc_file ("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
+    return fail (e->r, -1, SVFS_ERROR_PERMISSION_DENIED, "denying setgroups in the user namespace", errno, "");
+  id_map (map, e->prog->outer_uid);
+  if (write_proc_file ("/proc/self/uid_map", map) < 0)
+    return fail (e->r, -1, SVFS_ERROR_PERMISSION_DENIED, "writing the user namespace's uid_map", errno, map);
+  id_map (map, e->prog->outer_gid);
+  if (write_proc_file ("/proc/self/gid_map", map) < 0)
+    return fail (e->r, -1, SVFS_ERROR_PERMISSION_DENIED, "writing the user namespace's gid_map", errno, map);
   return 0;
 }
 
@@ -849,6 +1370,14 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
   r->failed_op = -1;
   umask (0);
 
+  if (prog->userns)
+    {
+      e.forced = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+      copy_in_userns = true;
+      if (write_id_maps (&e) < 0)
+        return -1;
+    }
+
   /* Room for one fd per mount in large plans. */
   if (getrlimit (RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max)
     {
@@ -858,8 +1387,11 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
 
   /* Nothing done here may propagate back to the host. */
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-    return fail (r, -1, SVFS_ERROR_MOUNT_FAILED, "making the mount namespace private", errno, "/");
+    return fail (r, -1, prog->userns && errno == EPERM ? SVFS_ERROR_PERMISSION_DENIED : SVFS_ERROR_MOUNT_FAILED,
+                 "making the mount namespace private", errno, "/");
 
+  if (open_host_paths (&e) < 0)
+    return -1;
   if (make_staging (&e) < 0)
     return -1;
 
@@ -922,7 +1454,8 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
       const SvfsOp *op = &prog->ops[i];
       struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 
-      if (prog->mount_fds[i] < 0 || !op->rdonly || op->kind == SVFS_OP_BIND || op->master_op >= 0)
+      if (prog->mount_fds[i] < 0 || !op->rdonly ||
+          ((op->kind == SVFS_OP_BIND || op->master_op >= 0) && op->overlay == SVFS_OVERLAY_NONE))
         continue;
       if (mount_setattr (prog->mount_fds[i], "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
         return fail (r, (int) i, SVFS_ERROR_MOUNT_FAILED, "making the mount read-only", errno, op->dest);

@@ -74,8 +74,32 @@ typedef enum {
   SVFS_OP_BIND,      /* a clone of a source fd */
   SVFS_OP_MASK,      /* maskedPaths: /dev/null over a file, empty ro tmpfs over a directory */
   SVFS_OP_READONLY,  /* readonlyPaths: a read-only bind of the path over itself */
-  SVFS_OP_DEVICE,    /* a device node (mknod), after the mounts */
+  SVFS_OP_DEVICE,    /* a device node (mknod, or a bind of the host's node), after the mounts */
 } SvfsOpKind;
+
+typedef enum {
+  SVFS_OVERLAY_NONE,
+  SVFS_OVERLAY_MEMORY,   /* upper and work on the private staging tmpfs */
+  SVFS_OVERLAY_DISK,     /* upper and work in host directories (host_paths) */
+} SvfsOverlayKind;
+
+/* A host object the child opens by path before it stages anything, in
+ * its own copy of the caller's mount namespace: the kernel clones only
+ * mounts of the caller's namespace (open_tree of an fd inherited from the
+ * parent fails with EINVAL), and an unprivileged parent cannot clone host
+ * mounts at all.  When check_fd is an fd the parent opened, the object
+ * opened by path must be the same inode (st_dev, st_ino), or the set-up
+ * fails: a path swapped in between cannot substitute another tree. */
+typedef struct {
+  int         op;         /* the op it belongs to, for messages */
+  const char *path;       /* absolute, canonical (no symlinks: opened with RESOLVE_NO_SYMLINKS) */
+  int         check_fd;   /* -1: no check (fixed system paths such as /proc) */
+  bool        clone;      /* open_tree(OPEN_TREE_CLONE) it (else an O_PATH fd) */
+  bool        recursive;  /* clone with AT_RECURSIVE */
+  bool        want_dir;
+  mode_t      want_type;  /* S_IFCHR…: the node must be of that type with want_rdev; 0: any */
+  dev_t       want_rdev;
+} SvfsHostPath;
 
 typedef struct {
   const char *key;
@@ -101,6 +125,12 @@ typedef struct {
   unsigned long       propagation; /* MS_PRIVATE, MS_SHARED, MS_SLAVE or MS_UNBINDABLE */
   bool                propagation_recursive;
   int                 master_op;   /* a view of that earlier op's filesystem, or -1 */
+  int                 host_source; /* index into host_paths of the source (bind, root, device), or -1 */
+  SvfsOverlayKind     overlay;     /* an overlay over this mount (lower: the mount, read-only) */
+  int                 upper_host;  /* SVFS_OVERLAY_DISK: host_paths index of the upper directory */
+  int                 work_host;   /* … and of the work directory */
+  bool                defer_rdonly;/* read-only only at the end (synthetic mount points below) */
+  const char * const *hide;        /* SVFS_OP_ROOT memory overlay: root-relative paths whited out */
   /* SVFS_OP_DEVICE */
   mode_t              mode;        /* file type and permission bits */
   dev_t               rdev;
@@ -112,6 +142,8 @@ typedef enum {
   SVFS_OP_STATE_PENDING,
   SVFS_OP_STATE_DONE,
   SVFS_OP_STATE_SKIPPED,   /* auto-/tmp over a non-empty /tmp, missing masked path */
+  SVFS_OP_STATE_DONE_RECURSIVE,  /* a non-recursive bind made recursive: the source has locked submounts */
+  SVFS_OP_STATE_DONE_KEPT_ATIME, /* the source's access-time mode is locked and was kept */
 } SvfsOpState;
 
 typedef struct {
@@ -121,6 +153,12 @@ typedef struct {
   const char   *staging_dir;   /* an existing host directory to stage on (covered, never written) */
   const char   *hostname;      /* set in a new UTS namespace, or NULL */
   bool          root_rdonly;
+  bool          userns;        /* in a new user namespace: map, bind device nodes, force nosuid/nodev */
+  uid_t         outer_uid;     /* the caller's ids, mapped to 0 inside */
+  gid_t         outer_gid;
+  const SvfsHostPath *host_paths;
+  unsigned      n_host_paths;
+  int          *host_fds;      /* n_host_paths slots, scratch for the child */
   int           sync_fd;       /* child writes one byte here when the namespace is ready */
   int           control_fd;    /* EOF here means the owner is gone: the holder exits */
 } SvfsExecProgram;
@@ -157,6 +195,7 @@ typedef struct {
   const int          *child_fds;    /* fd i of the process = child_fds[i] (-1: closed) */
   unsigned            n_child_fds;  /* 0: keep 0, 1, 2 */
   int                 report_fd;    /* pipe: pid from the intermediate, then errors */
+  bool                userns;       /* joined a user namespace: no setgroups() (it is denied there) */
 } SvfsSpawnProgram;
 
 /* Records on report_fd, each written whole (smaller than PIPE_BUF). */

@@ -1,24 +1,56 @@
 #!/usr/bin/python3
 """`sandboxvfs run` (shared/design/CONTRACT.md §3): builds the bundle's view
 in new namespaces, runs the process, exits with its status and leaves
-nothing on the host.  Needs root (CI runs as root; a skip counts as a
-failure there)."""
+nothing on the host.  As root (CI) and as an ordinary user: in a user
+namespace of its own (as root, the CLI is also run as nobody)."""
 
 import json
 import os
+import pathlib
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
 CLI = os.environ["SVFS_CLI"]
 DEMO = os.path.join(os.environ["SVFS_SOURCE_ROOT"], "data", "examples", "demo")
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="building namespaces needs root")
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-def run(*args):
-    return subprocess.run([CLI, "run", *args], capture_output=True, timeout=60, text=True)
+def run(*args, prefix=(), env=None):
+    return subprocess.run([*prefix, CLI, "run", *args], capture_output=True, timeout=60, text=True, env=env)
+
+
+@pytest.fixture
+def as_nobody(tmp_path_factory):
+    """The CLI and its library copied where nobody can read them (the build
+    tree may not be readable), and a prefix that drops root; as an
+    ordinary user, the CLI as it is."""
+    if os.geteuid() != 0:
+        yield (), None, CLI
+        return
+    d = tempfile.mkdtemp(prefix="svfs-cli-nobody-")
+    os.chmod(d, 0o755)
+    libdir = os.environ["LD_LIBRARY_PATH"].split(":")[0]
+    for name in os.listdir(libdir):
+        if name.startswith("libsandboxvfs-1.so") and not name.endswith(".p"):
+            shutil.copy2(os.path.join(libdir, name), d, follow_symlinks=True)
+    shutil.copy2(CLI, d)
+    env = dict(os.environ, LD_LIBRARY_PATH=d)
+    yield NOBODY, env, os.path.join(d, os.path.basename(CLI))
+    shutil.rmtree(d)
+
+
+@pytest.fixture
+def open_bundle():
+    """A copy of the demo bundle that nobody can read."""
+    d = tempfile.mkdtemp(prefix="svfs-cli-bundle-")
+    os.chmod(d, 0o755)
+    shutil.copytree(DEMO, os.path.join(d, "demo"), symlinks=True)
+    yield pathlib.Path(d) / "demo"
+    shutil.rmtree(d)
 
 
 def host_mounts():
@@ -81,12 +113,39 @@ def test_failures(bundle):
     assert r.stderr.startswith('sandboxvfs: mounts[8] "/data": ')
     assert "No such file or directory" in r.stderr
 
-    doc["mounts"][-1] = {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup"}
+    doc["mounts"][-1] = {"destination": "/img", "type": "erofs", "source": "/nonexistent-svfs.erofs"}
     (bundle / "config.json").write_text(json.dumps(doc))
     r = run("--bundle", str(bundle))
     assert r.returncode == 1
-    assert "not supported yet" in r.stderr and "/sys/fs/cgroup" in r.stderr
+    assert 'mounts[8] "/img"' in r.stderr
 
     r = run("--bundle", str(bundle), "--", "/no/such/program")
     assert r.returncode == 1
     assert host_mounts() == before
+
+
+def test_demo_as_an_ordinary_user(open_bundle, as_nobody):
+    prefix, env, cli = as_nobody
+    before_mounts, before_tree = host_mounts(), tree(open_bundle)
+    r = subprocess.run([*prefix, cli, "run", "--bundle", str(open_bundle), "--", "sh", "-c",
+                        "id -u; echo x > /written; cat /written; test -c /dev/null && echo null; "
+                        "grep -E '^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ' /proc/self/mountinfo | grep -c nosuid,nodev"],
+                       capture_output=True, timeout=60, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0\nx\nnull\n1\n"
+    assert host_mounts() == before_mounts
+    assert tree(open_bundle) == before_tree
+
+
+def test_forbidden_user_namespaces_point_at_the_service(open_bundle, as_nobody):
+    """A host that forbids unprivileged user namespaces (here: a user
+    namespace whose user.max_user_namespaces is 0) gets an error that says
+    so and names the D-Bus service."""
+    prefix, env, cli = as_nobody
+    script = 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" run --bundle "$1"'
+    r = subprocess.run([*prefix, "unshare", "--user", "--map-root-user", "sh", "-c", script, cli,
+                        str(open_bundle)], capture_output=True, timeout=60, text=True, env=env)
+    assert r.returncode == 1
+    assert r.stderr.startswith("sandboxvfs: cannot create a user namespace")
+    assert "max_user_namespaces is 0" in r.stderr
+    assert "org.sandboxvfs.SandboxVfs1" in r.stderr

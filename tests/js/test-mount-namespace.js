@@ -12,11 +12,6 @@ function fail(message) {
     System.exit(1);
 }
 
-const [, uid] = GLib.file_get_contents('/proc/self/status');
-if (!/\nUid:\s+0\s/.test(new TextDecoder().decode(uid))) {
-    print('1..0 # SKIP building namespaces needs root');
-    System.exit(77);
-}
 
 const dir = GLib.dir_make_tmp('svfs-js-XXXXXX');
 const rootfs = `${dir}/rootfs`;

@@ -1,0 +1,339 @@
+/* bench-apply.c: what applying a plan costs per mount, against the floor.
+ *
+ * For 10, 100 and 1,000 tmpfs mounts (mount points present in a bundle
+ * rootfs) it times, as root or as an ordinary user:
+ *   - the library: parse, compile, apply (clone, the mounts, pivot_root,
+ *     reading the table back), spawn and wait for /bin/true (exec), close;
+ *   - the floor: a minimal program doing only the same mount syscalls in a
+ *     cloned child (private /, staging tmpfs, the root clone, the plan's
+ *     mandatory proc, sysfs, /dev with its nodes, devpts and /tmp, per
+ *     mount fsopen/fsconfig/fsmount/openat2/move_mount, pivot_root), no
+ *     exec and no reading back.
+ * It prints where the time goes and the ratio apply/floor (target ≤ 1.3×).
+ *
+ *   meson test -C build --benchmark bench-apply -v
+ *   build/tests/bench/bench-apply [N…]
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <libsandboxvfs.h>
+
+#define RUNS 15
+
+static double
+now (void)
+{
+  return (double) g_get_monotonic_time () / 1000.0;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, (size_t) n, sizeof *v, cmp_double);
+  return v[n / 2];
+}
+
+static char *
+make_bundle (guint n)
+{
+  g_autoptr(GError) error = NULL;
+  char *bundle = g_dir_make_tmp ("svfs-bench-apply-XXXXXX", &error);
+  g_autoptr(GString) spec = g_string_new (NULL);
+  g_autofree char *rootfs = NULL;
+  g_autofree char *config = NULL;
+
+  g_assert_no_error (error);
+  g_chmod (bundle, 0755);
+  rootfs = g_build_filename (bundle, "rootfs", NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *d = g_strdup_printf ("%s/m/%u", rootfs, i);
+      g_mkdir_with_parents (d, 0755);
+    }
+  for (const char *const *d = (const char *const[]) { "proc", "dev", "sys", "tmp", "usr", NULL }; *d; d++)
+    {
+      g_autofree char *p = g_build_filename (rootfs, *d, NULL);
+      g_mkdir_with_parents (p, 0755);
+    }
+  for (const char *const *l = (const char *const[]) { "bin", "lib", "lib64", "sbin", NULL }; *l; l++)
+    {
+      g_autofree char *p = g_build_filename (rootfs, *l, NULL);
+      g_autofree char *target = g_strconcat ("usr/", *l, NULL);
+      g_assert_cmpint (symlink (target, p), ==, 0);
+    }
+  g_string_append_printf (spec,
+    "{\"ociVersion\": \"1.0.2\", \"process\": {\"args\": [\"/usr/bin/true\"], \"cwd\": \"/\"},"
+    " \"root\": {\"path\": \"rootfs\"},"
+    " \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"}]},"
+    " \"mounts\": [{\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\", \"options\": [\"rbind\", \"ro\"]}");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (spec, ", {\"destination\": \"/m/%u\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}", i);
+  g_string_append (spec, "]}");
+  config = g_build_filename (bundle, "config.json", NULL);
+  g_file_set_contents (config, spec->str, -1, &error);
+  g_assert_no_error (error);
+  return bundle;
+}
+
+static void
+remove_bundle (const char *bundle, guint n)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", bundle);
+  (void) n;
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+/* --- the floor ------------------------------------------------------- */
+
+typedef struct {
+  const char *rootfs;
+  guint       n;
+  uid_t       uid;
+  gid_t       gid;
+} Floor;
+
+static void
+write_str (const char *path, const char *s)
+{
+  int fd = open (path, O_WRONLY);
+  if (fd >= 0)
+    {
+      if (write (fd, s, strlen (s)) < 0)
+        _exit (3);
+      close (fd);
+    }
+}
+
+static int
+floor_child (Floor *f)
+{
+  char path[64], map[64];
+  int staging, tree, usr, root;
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+  if (f->uid != 0)
+    {
+      write_str ("/proc/self/setgroups", "deny");
+      snprintf (map, sizeof map, "0 %u 1", f->uid);
+      write_str ("/proc/self/uid_map", map);
+      snprintf (map, sizeof map, "0 %u 1", f->gid);
+      write_str ("/proc/self/gid_map", map);
+    }
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return 1;
+  tree = open_tree (AT_FDCWD, f->rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
+  usr = open_tree (AT_FDCWD, "/usr", OPEN_TREE_CLONE | AT_RECURSIVE);
+  staging = fsopen ("tmpfs", 0);
+  fsconfig (staging, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+  staging = fsmount (staging, 0, 0);
+  if (tree < 0 || usr < 0 || staging < 0 || move_mount (staging, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return 2;
+  mkdirat (staging, "root", 0755);
+  if (move_mount (tree, "", staging, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return 3;
+  root = openat (staging, "root", O_PATH | O_DIRECTORY);
+  mount_setattr (usr, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro);
+  {
+    int d = (int) syscall (SYS_openat2, root, "/usr", &how, sizeof how);
+    if (move_mount (usr, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return 4;
+    close (d);
+  }
+  /* The plan's mandatory mounts and auto-/tmp: proc, sysfs (the host's
+   * bound in a user namespace without a network namespace), /dev with its
+   * nodes, devpts. */
+  {
+    static const char *const fs_types[] = { "proc", "sysfs", "tmpfs", "devpts", "tmpfs" };
+    static const char *const dests[] = { "/proc", "/sys", "/dev", "/dev/pts", "/tmp" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fs_types); i++)
+      {
+        int fs, m, d;
+
+        if (f->uid != 0 && i == 1)
+          m = open_tree (AT_FDCWD, "/sys", OPEN_TREE_CLONE | AT_RECURSIVE);
+        else
+          {
+            fs = fsopen (fs_types[i], FSOPEN_CLOEXEC);
+            if (i == 3)
+              fsconfig (fs, FSCONFIG_SET_FLAG, "newinstance", NULL, 0);
+            fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+            m = fsmount (fs, FSMOUNT_CLOEXEC, 0);
+            close (fs);
+          }
+        if (i == 2)
+          {
+            static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+            for (guint k = 0; k < G_N_ELEMENTS (nodes); k++)
+              {
+                if (f->uid == 0)
+                  mknodat (m, nodes[k], S_IFCHR | 0666, makedev (1, 3));
+                else
+                  close (openat (m, nodes[k], O_CREAT | O_WRONLY | O_CLOEXEC, 0666));
+              }
+            mkdirat (m, "pts", 0755);
+          }
+        d = (int) syscall (SYS_openat2, root, dests[i], &how, sizeof how);
+        if (d < 0)
+          {
+            mkdirat (root, dests[i] + 1, 0755);
+            d = (int) syscall (SYS_openat2, root, dests[i], &how, sizeof how);
+          }
+        if (m < 0 || d < 0 || move_mount (m, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+          return 7;
+        close (d);
+        close (m);
+      }
+  }
+  for (guint i = 0; i < f->n; i++)
+    {
+      int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC), m, d;
+
+      fsconfig (fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0);
+      fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+      m = fsmount (fs, FSMOUNT_CLOEXEC, 0);
+      snprintf (path, sizeof path, "/m/%u", i);
+      d = (int) syscall (SYS_openat2, root, path, &how, sizeof how);
+      if (m < 0 || d < 0 || move_mount (m, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return 5;
+      close (d);
+      close (m);
+      close (fs);
+    }
+  if (fchdir (root) < 0 || syscall (SYS_pivot_root, ".", ".") < 0 || umount2 (".", MNT_DETACH) < 0)
+    return 6;
+  return 0;
+}
+
+static double
+run_floor (const char *rootfs, guint n)
+{
+  Floor f = { rootfs, n, geteuid (), getegid () };
+  int flags = CLONE_NEWNS | CLONE_NEWPID | (f.uid != 0 ? CLONE_NEWUSER : 0);
+  double t = now ();
+  long pid = syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
+  int status;
+
+  if (pid == 0)
+    _exit (floor_child (&f));
+  waitpid ((pid_t) pid, &status, 0);
+  t = now () - t;
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("floor failed: status %d", status);
+  return t;
+}
+
+/* --- the library ----------------------------------------------------- */
+
+typedef struct {
+  double parse, compile, apply, exec, close, total;
+} Split;
+
+static void
+run_library (const char *bundle, Split *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (bundle, "config.json", NULL);
+  double t0 = now (), t1, t2, t3, t4, t5;
+  g_autoptr(SvfsSpec) spec = svfs_spec_new_from_file (config, &error);
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  int status = 0;
+  GPid pid;
+
+  g_assert_no_error (error);
+  t1 = now ();
+  mounter = svfs_mounter_new (spec, NULL);
+  plan = svfs_mounter_compile (mounter, &error);
+  g_assert_no_error (error);
+  t2 = now ();
+  ns = svfs_mounter_apply (mounter, plan, NULL, &error);
+  g_assert_no_error (error);
+  t3 = now ();
+  pid = svfs_mount_namespace_spawn (ns, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  svfs_mount_namespace_wait (ns, pid, &status, &error);
+  g_assert_no_error (error);
+  t4 = now ();
+  svfs_mount_namespace_close (ns);
+  t5 = now ();
+  s->parse = t1 - t0;
+  s->compile = t2 - t1;
+  s->apply = t3 - t2;
+  s->exec = t4 - t3;
+  s->close = t5 - t4;
+  s->total = t5 - t0;
+}
+
+int
+main (int argc, char **argv)
+{
+  guint sizes[8] = { 10, 100, 1000 };
+  int n_sizes = 3;
+
+  if (argc > 1)
+    {
+      n_sizes = 0;
+      for (int i = 1; i < argc && n_sizes < 8; i++)
+        sizes[n_sizes++] = (guint) atoi (argv[i]);
+    }
+
+  printf ("bench-apply: tmpfs mounts, median of %d runs, as uid %u (%s)\n", RUNS, geteuid (),
+          geteuid () == 0 ? "no user namespace" : "in a user namespace");
+  printf ("%6s %8s %8s %8s %8s %8s %8s | %8s %8s %7s %9s\n", "mounts", "parse", "compile", "apply", "exec",
+          "close", "total", "floor", "us/mnt", "ratio", "us/mnt fl");
+  for (int k = 0; k < n_sizes; k++)
+    {
+      g_autofree char *bundle = make_bundle (sizes[k]);
+      g_autofree char *rootfs = g_build_filename (bundle, "rootfs", NULL);
+      double parse[RUNS], compile[RUNS], apply[RUNS], exec[RUNS], close_[RUNS], total[RUNS], fl[RUNS];
+      double a, f;
+
+      for (int r = 0; r < RUNS; r++)
+        {
+          Split s;
+          run_library (bundle, &s);
+          parse[r] = s.parse;
+          compile[r] = s.compile;
+          apply[r] = s.apply;
+          exec[r] = s.exec;
+          close_[r] = s.close;
+          total[r] = s.total;
+          fl[r] = run_floor (rootfs, sizes[k]);
+        }
+      a = median (apply, RUNS);
+      f = median (fl, RUNS);
+      printf ("%6u %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f | %8.3f %8.1f %6.2fx %9.1f\n", sizes[k],
+              median (parse, RUNS), median (compile, RUNS), a, median (exec, RUNS), median (close_, RUNS),
+              median (total, RUNS), f, 1000.0 * a / sizes[k], a / f, 1000.0 * f / sizes[k]);
+      remove_bundle (bundle, sizes[k]);
+    }
+  printf ("(ms; apply = clone, mounts, pivot_root and reading the table back; ratio = apply / floor, target <= 1.3x)\n");
+  return 0;
+}
