@@ -84,6 +84,70 @@ word_is_integer_in_range (const char *word,
                                    NULL, NULL);
 }
 
+static int
+hex_value (char c)
+{
+  return g_ascii_xdigit_value (c);
+}
+
+/* Reads the \u escape at @p (4 hex digits after "\u"), or -1. */
+static gint32
+read_u_escape (const char *p,
+               gsize       avail)
+{
+  gint32 value = 0;
+
+  if (avail < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+  for (int k = 2; k < 6; k++)
+    {
+      int v = hex_value (p[k]);
+      if (v < 0)
+        return -1;
+      value = value * 16 + v;
+    }
+  return value;
+}
+
+/* Checks the escape sequence at @p (which starts with a backslash) and
+ * moves *@index to its last byte.  Returns NULL, or why it is invalid. */
+static const char *
+check_escape (const char *p,
+              gsize       avail,
+              gsize      *index)
+{
+  gint32 unit;
+
+  if (avail < 2)
+    return "unterminated escape in a string";
+  if (strchr ("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0')
+    {
+      *index += 1;
+      return NULL;
+    }
+  if (p[1] != 'u')
+    return "invalid escape in a string (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)";
+
+  unit = read_u_escape (p, avail);
+  if (unit < 0)
+    return "invalid \\u escape in a string (expected 4 hex digits)";
+  if (unit == 0)
+    return "NUL character (\\u0000) in a string";
+  if (unit >= 0xDC00 && unit <= 0xDFFF)
+    return "unpaired UTF-16 surrogate in a string";
+  if (unit >= 0xD800 && unit <= 0xDBFF)
+    {
+      gint32 low = read_u_escape (p + 6, avail - 6);
+
+      if (low < 0xDC00 || low > 0xDFFF)
+        return "unpaired UTF-16 surrogate in a string";
+      *index += 11;
+      return NULL;
+    }
+  *index += 5;
+  return NULL;
+}
+
 static gboolean
 scan_limits (const char  *data,
              gsize        length,
@@ -134,13 +198,18 @@ scan_limits (const char  *data,
         case '"':
           for (i++; i < length && data[i] != '"'; i++)
             {
-              if (data[i] == '\\')
-                i++;
-              else if (data[i] == '\n')
-                {
-                  pos.line++;
-                  pos.line_start = i + 1;
-                }
+              const char *bad;
+
+              if ((guchar) data[i] < 0x20)
+                return scan_error (&pos, i, error,
+                                   "control character in a string (write it as an escape)");
+              if (data[i] != '\\')
+                continue;
+              /* Only JSON's escapes: json-glib's GScanner also takes
+               * octal escapes such as \333, which make invalid UTF-8. */
+              bad = check_escape (data + i, length - i, &i);
+              if (bad != NULL)
+                return scan_error (&pos, i, error, bad);
             }
           i++;
           done = depth == 0;
