@@ -13,15 +13,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "svfs-device-driver-private.h"
 #include "svfs-device-registry.h"
 #include "svfs-device-registry-private.h"
 #include "svfs-error.h"
 #include "svfs-spec-private.h"
+#include "svfs-yaml-private.h"
 
 /**
  * SvfsDeviceRegistry:
@@ -67,8 +70,9 @@
  * ```
  *
  * The registry also names the container device interface (CDI) spec
- * directories (`/etc/cdi`, `/var/run/cdi`) that the mount compiler reads
- * for devices named in `cdi.k8s.io/` annotations.
+ * directories (`/etc/cdi`, `/var/run/cdi`) whose JSON and YAML specs
+ * (`*.json`, `*.yaml`, `*.yml`) the mount compiler reads for devices named
+ * in `cdi.k8s.io/` annotations.
  *
  * Since: 1.0
  */
@@ -1797,13 +1801,94 @@ collect_cdi_requests (SvfsSpec  *spec,
   return g_steal_pointer (&names);
 }
 
-/* Every device of every *.json spec, by qualified name; later directories
- * take precedence. YAML specs are not read: they are counted for the
- * error message. */
+/* The members of a CDI spec whose values (or elements, for sequences and
+ * mappings) the schema types as strings: in a YAML spec a plain scalar
+ * there stays text as written ("name: 0" is device "0"), as the Go
+ * loader's conversion gives. Numbers (major, minor, fileMode, uid, gid,
+ * timeout, additionalGids) are resolved by YAML's rules. */
+static const char * const cdi_string_keys[] = {
+  "cdiVersion", "kind", "name", "annotations", "env", "path", "hostPath",
+  "type", "permissions", "containerPath", "options", "hookName", "args",
+  "hostInterfaceName", "closID", "l3CacheSchema", "memBwSchema", "schemata",
+  NULL
+};
+
+/* The contents of a spec file: a regular file of at most 16 MiB (the
+ * limit of OCI specs); never more than one byte past that is read. */
+static char *
+read_cdi_file (const char  *path,
+               gsize       *length,
+               GError     **error)
+{
+  g_autoptr(GByteArray) buffer = NULL;
+  struct stat st;
+  int fd;
+
+  /* O_NONBLOCK: a FIFO must not hang the compiler. */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_DEVICE, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_DEVICE, "not a regular file");
+      return NULL;
+    }
+  if (st.st_size > SVFS_SPEC_MAX_SIZE)
+    {
+      close (fd);
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_LIMIT_EXCEEDED,
+                   "larger than 16 MiB (%" G_GUINT64_FORMAT " bytes)", (guint64) st.st_size);
+      return NULL;
+    }
+
+  buffer = g_byte_array_sized_new ((guint) st.st_size + 1);
+  for (;;)
+    {
+      guint8 chunk[16384];
+      ssize_t n = read (fd, chunk, sizeof chunk);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_DEVICE, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (buffer, chunk, (guint) n);
+      if (buffer->len > SVFS_SPEC_MAX_SIZE)
+        {
+          close (fd);
+          g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_LIMIT_EXCEEDED, "larger than 16 MiB");
+          return NULL;
+        }
+    }
+  close (fd);
+  *length = buffer->len;
+  g_byte_array_append (buffer, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (g_steal_pointer (&buffer), FALSE);
+}
+
+/* Every device of every *.json, *.yaml and *.yml spec, by qualified name;
+ * later files (by name, then by directory) take precedence. Both formats
+ * become the same JSON tree: JSON through the spec parser's checks, YAML
+ * through svfs-yaml.c; a file that cannot be read or parsed is a warning
+ * naming the file (and the line), and the others are still read. */
 static GHashTable *
 load_cdi_specs (SvfsDeviceRegistry *self,
-                GPtrArray          *warnings,
-                GPtrArray          *yaml_files)
+                GPtrArray          *warnings)
 {
   GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) cdi_entry_free);
@@ -1816,28 +1901,28 @@ load_cdi_specs (SvfsDeviceRegistry *self,
         {
           const char *name = g_ptr_array_index (files, f);
           g_autofree char *path = g_build_filename (self->cdi_spec_dirs[d], name, NULL);
-          g_autoptr(JsonParser) parser = NULL;
+          gboolean yaml = g_str_has_suffix (name, ".yaml") || g_str_has_suffix (name, ".yml");
           g_autoptr(GError) error = NULL;
+          g_autofree char *contents = NULL;
+          g_autoptr(JsonNode) tree = NULL;
+          gsize length = 0;
           JsonObject *root;
           const char *kind;
           JsonArray *devices;
 
-          if (g_str_has_suffix (name, ".yaml") || g_str_has_suffix (name, ".yml"))
-            {
-              g_ptr_array_add (yaml_files, g_steal_pointer (&path));
-              continue;
-            }
-          if (!g_str_has_suffix (name, ".json"))
+          if (!yaml && !g_str_has_suffix (name, ".json"))
             continue;
 
-          parser = json_parser_new ();
-          if (!json_parser_load_from_file (parser, path, &error))
+          contents = read_cdi_file (path, &length, &error);
+          if (contents != NULL)
+            tree = yaml ? svfs_yaml_parse_data (contents, length, cdi_string_keys, &error)
+                        : svfs_spec_parse_json_data (contents, length, &error);
+          if (tree == NULL)
             {
               g_ptr_array_add (warnings, g_strdup_printf ("ignoring CDI spec %s: %s", path, error->message));
               continue;
             }
-          root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-                 ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+          root = JSON_NODE_HOLDS_OBJECT (tree) ? json_node_get_object (tree) : NULL;
           kind = root != NULL ? svfs_json_get_string_member (root, "kind", NULL) : NULL;
           devices = root != NULL ? svfs_json_get_array_member (root, "devices") : NULL;
           if (kind == NULL || devices == NULL)
@@ -1857,7 +1942,7 @@ load_cdi_specs (SvfsDeviceRegistry *self,
               if (dname == NULL)
                 continue;
               entry = g_new0 (CdiEntry, 1);
-              entry->spec = json_node_ref (json_parser_get_root (parser));
+              entry->spec = json_node_ref (tree);
               entry->device = device;
               entry->file = g_strdup (path);
               g_hash_table_replace (index, g_strdup_printf ("%s=%s", kind, dname), entry);
@@ -1967,8 +2052,7 @@ plan_cdi (SvfsDeviceRegistry  *self,
           GPtrArray           *warnings,
           GError             **error)
 {
-  g_autoptr(GPtrArray) yaml_files = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) index = load_cdi_specs (self, warnings, yaml_files);
+  g_autoptr(GHashTable) index = load_cdi_specs (self, warnings);
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
   g_autoptr(GPtrArray) specs_done = g_ptr_array_new ();
 
@@ -1980,19 +2064,12 @@ plan_cdi (SvfsDeviceRegistry  *self,
     {
       g_autofree char *dirs = g_strjoinv (", ", self->cdi_spec_dirs);
       g_autofree char *names = NULL;
-      g_autofree char *yaml = NULL;
 
       g_ptr_array_add (missing, NULL);
       names = g_strjoinv (", ", (char **) missing->pdata);
-      if (yaml_files->len > 0)
-        {
-          g_ptr_array_add (yaml_files, NULL);
-          yaml = g_strjoinv (", ", (char **) yaml_files->pdata);
-        }
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE,
-                   "unresolvable CDI devices %s (searched the JSON specs in %s%s%s)",
-                   names, dirs, yaml != NULL ? "; YAML specs are not read: " : "",
-                   yaml != NULL ? yaml : "");
+                   "unresolvable CDI devices %s (searched the JSON and YAML specs in %s)",
+                   names, dirs);
       return FALSE;
     }
 

@@ -15,9 +15,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <umockdev.h>
 
@@ -780,20 +782,44 @@ test_plan_cdi (Host *h, gconstpointer data)
                    "cdi /dev/nvidia-uvm c 510:0 - -:- -\n"
                    "cdi /dev/nvidia1 c 195:7 - -:- -\n"
                    "cdi /dev/svfs-test-fifo p 0:0 - -:- -\n");
+  /* A broken spec, JSON or YAML, is a warning naming the file and the
+   * line; the other specs are still read. */
   warnings = svfs_mount_plan_get_warnings (plan);
-  g_assert_nonnull (warnings[0]);
-  g_assert_true (g_str_has_prefix (warnings[0], "ignoring CDI spec "));
-  g_assert_nonnull (strstr (warnings[0], "broken.json"));
+  g_assert_cmpuint (g_strv_length ((char **) warnings), ==, 2);
+  {
+    g_autofree char *json_warning = g_strdup_printf ("ignoring CDI spec %s/broken.json: line 1, column 5: "
+                                                     "unexpected text after the end of the JSON document", etc);
+    g_autofree char *yaml_warning = g_strdup_printf ("ignoring CDI spec %s/broken.yaml: line 4, column 1: "
+                                                     "did not find expected ',' or '}' "
+                                                     "(while parsing a flow mapping at line 3, column 11)", etc);
+
+    g_assert_cmpstr (warnings[0], ==, json_warning);
+    g_assert_cmpstr (warnings[1], ==, yaml_warning);
+  }
   one = g_list_model_get_item (svfs_mount_plan_get_devices (plan), 3);
   g_assert_cmpuint (svfs_device_get_mode (one), ==, 0666);
 
   bad = compile_with (r, "\"annotations\": {\"cdi.k8s.io/x\": \"vendor.example/accel=0,nvidia.com/gpu=9\"}",
                       NULL, &error);
   g_assert_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE);
-  g_assert_true (g_str_has_prefix (error->message,
-                                   "unresolvable CDI devices vendor.example/accel=0, nvidia.com/gpu=9 "));
-  g_assert_nonnull (strstr (error->message, "YAML specs are not read: "));
-  g_assert_nonnull (strstr (error->message, "vendor.yaml"));
+  {
+    g_autofree char *expected = g_strdup_printf ("unresolvable CDI devices nvidia.com/gpu=9 "
+                                                 "(searched the JSON and YAML specs in %s, %s)", etc, run);
+    g_assert_cmpstr (error->message, ==, expected);
+  }
+  g_clear_error (&error);
+  g_clear_object (&bad);
+
+  /* vendor.yaml is read: its node (no type, no numbers) is looked up on
+   * the host, where it is missing. */
+  bad = compile_with (r, "\"annotations\": {\"cdi.k8s.io/x\": \"vendor.example/accel=0\"}", NULL, &error);
+  g_assert_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE);
+  {
+    g_autofree char *expected = g_strdup_printf ("CDI device vendor.example/accel=0 (%s/vendor.yaml): "
+                                                 "cannot find the host device %s/vendor-accel0 for "
+                                                 "/dev/vendor-accel0: No such file or directory", etc, dev);
+    g_assert_cmpstr (error->message, ==, expected);
+  }
   g_clear_error (&error);
   g_clear_object (&bad);
 
@@ -801,6 +827,143 @@ test_plan_cdi (Host *h, gconstpointer data)
   g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
   g_assert_cmpstr (error->message, ==,
                    "annotations[\"cdi.k8s.io/x\"]: invalid CDI device name \"gpu0\" (expected vendor.com/class=name)");
+}
+
+/* "c MAJOR:MINOR" of a host node as stat() sees it (a static buffer). */
+static const char *
+host_node (const char *path)
+{
+  static char buffer[8][64];
+  static guint next;
+  char *out = buffer[next++ % G_N_ELEMENTS (buffer)];
+  struct stat st;
+
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+  g_snprintf (out, sizeof buffer[0], "c %u:%u", major (st.st_rdev), minor (st.st_rdev));
+  return out;
+}
+
+/* CDI specs in YAML: an nvidia-ctk style spec for the H100 host (nodes
+ * by path only, so their numbers come from the host's /dev, redirected by
+ * umockdev) and a hand-written one with anchors, merge keys and octal
+ * modes (tests/data/devices/cdi/yaml/). */
+static void
+test_plan_cdi_yaml (Host *h, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (test_data (), "devices", "cdi", "yaml", NULL);
+  const char *dirs[] = { dir, NULL };
+  g_autoptr(SvfsDeviceRegistry) r = NULL;
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autoptr(SvfsMountPlan) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *all_text = NULL;
+  GListModel *devices;
+
+  if (!preloaded ())
+    {
+      g_test_skip ("needs libumockdev-preload.so for the host's /dev nodes");
+      return;
+    }
+  host_load (h, "h100-8gpu");
+  r = g_object_new (SVFS_TYPE_DEVICE_REGISTRY, "cdi-spec-dirs", dirs, NULL);
+
+  plan = compile_with (r, "\"annotations\": {"
+                       "\"cdi.k8s.io/gpu\": \"nvidia.com/gpu=GPU-5d5ee6a0-63b1-6b1e-4f3c-2e8a7f0c1a01,nvidia.com/gpu=3\", "
+                       "\"cdi.k8s.io/accel\": \"example.com/accel=1\"}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (svfs_mount_plan_get_warnings (plan)[0]);
+  devices = svfs_mount_plan_get_devices (plan);
+  text = describe (devices);
+  {
+    /* The nvidia nodes have what stat() gives for the (emulated) host node. */
+    g_autofree char *expected = g_strdup_printf ("cdi /dev/accel1 c 121:1 - -:- -\n"
+                                                 "cdi /dev/accel-ctl c 10:100 - -:- -\n"
+                                                 "cdi /dev/nvidia0 %s - -:- -\n"
+                                                 "cdi /dev/nvidiactl %s - -:- -\n"
+                                                 "cdi /dev/nvidia-uvm %s - -:- -\n"
+                                                 "cdi /dev/nvidia-uvm-tools %s - -:- -\n"
+                                                 "cdi /dev/nvidia3 %s - -:- -\n",
+                                                 host_node ("/dev/nvidia0"), host_node ("/dev/nvidiactl"),
+                                                 host_node ("/dev/nvidia-uvm"), host_node ("/dev/nvidia-uvm-tools"),
+                                                 host_node ("/dev/nvidia3"));
+    g_assert_cmpstr (text, ==, expected);
+  }
+  {
+    /* The merge key brought fileMode 0660 and gid 44 from device 0. */
+    g_autoptr(SvfsDevice) accel = g_list_model_get_item (devices, 0);
+    g_autoptr(SvfsDevice) ctl = g_list_model_get_item (devices, 1);
+
+    g_assert_cmpuint (svfs_device_get_mode (accel), ==, 0660);
+    g_assert_cmpuint (svfs_device_get_gid (accel), ==, 44);
+    g_assert_cmpuint (svfs_device_get_mode (ctl), ==, 0600);
+  }
+
+  /* "all", and device "0" written as a plain number. */
+  all = compile_with (r, "\"annotations\": {\"cdi.k8s.io/x\": \"example.com/accel=0, nvidia.com/gpu=all\"}",
+                      NULL, &error);
+  g_assert_no_error (error);
+  all_text = describe (svfs_mount_plan_get_devices (all));
+  {
+    g_autoptr(GString) expected = g_string_new ("cdi /dev/accel0 c 121:0 - -:- -\n"
+                                                "cdi /dev/accel-ctl c 10:100 - -:- -\n");
+
+    for (int i = 0; i < 8; i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/dev/nvidia%d", i);
+        g_string_append_printf (expected, "cdi %s %s - -:- -\n", path, host_node (path));
+      }
+    g_string_append_printf (expected, "cdi /dev/nvidiactl %s - -:- -\n", host_node ("/dev/nvidiactl"));
+    g_string_append_printf (expected, "cdi /dev/nvidia-uvm %s - -:- -\n", host_node ("/dev/nvidia-uvm"));
+    g_string_append_printf (expected, "cdi /dev/nvidia-uvm-tools %s - -:- -\n",
+                            host_node ("/dev/nvidia-uvm-tools"));
+    g_assert_cmpstr (all_text, ==, expected->str);
+  }
+}
+
+/* A spec file that is too big, or not a regular file, is a warning. */
+static void
+test_plan_cdi_bounds (Host *h, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (h->root, "cdi", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.yaml", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.json", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.yml", NULL);
+  const char *dirs[] = { dir, NULL };
+  g_autoptr(SvfsDeviceRegistry) r = NULL;
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected_big = NULL;
+  g_autofree char *expected_fifo = NULL;
+  const char * const *warnings;
+  int fd;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  fd = g_open (big, O_WRONLY | O_CREAT, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 16 * 1024 * 1024 + 1), ==, 0);
+  close (fd);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_true (g_file_set_contents (good, "kind: example.com/x\n"
+                                      "devices: [{name: a, containerEdits: {deviceNodes: "
+                                      "[{path: /dev/x, type: c, major: 1, minor: 3}]}}]\n", -1, NULL));
+  r = g_object_new (SVFS_TYPE_DEVICE_REGISTRY, "cdi-spec-dirs", dirs, NULL);
+
+  plan = compile_with (r, "\"annotations\": {\"cdi.k8s.io/x\": \"example.com/x=a\"}", NULL, &error);
+  g_assert_no_error (error);
+  text = describe (svfs_mount_plan_get_devices (plan));
+  g_assert_cmpstr (text, ==, "cdi /dev/x c 1:3 - -:- -\n");
+  warnings = svfs_mount_plan_get_warnings (plan);
+  expected_big = g_strdup_printf ("ignoring CDI spec %s: larger than 16 MiB (16777217 bytes)", big);
+  expected_fifo = g_strdup_printf ("ignoring CDI spec %s: not a regular file", fifo);
+  g_assert_cmpuint (g_strv_length ((char **) warnings), ==, 2);
+  g_assert_cmpstr (warnings[0], ==, expected_big);
+  g_assert_cmpstr (warnings[1], ==, expected_fifo);
+  g_assert_cmpint (g_unlink (big), ==, 0);
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+  g_assert_cmpint (g_unlink (good), ==, 0);
 }
 
 /* umockdev cannot redirect these (shared/reference/toolchain.md §4). */
@@ -900,6 +1063,8 @@ main (int    argc,
   ADD ("plan/tpuproxy-unsupported-id-fails", test_plan_tpuproxy_fails, GINT_TO_POINTER (0));
   ADD ("plan/tpuproxy-malformed-fails", test_plan_tpuproxy_fails, GINT_TO_POINTER (1));
   ADD ("plan/cdi-annotations", test_plan_cdi, NULL);
+  ADD ("plan/cdi-yaml", test_plan_cdi_yaml, NULL);
+  ADD ("plan/cdi-bounds", test_plan_cdi_bounds, NULL);
   g_test_add_func ("/svfs/device-registry/sources/no-calls-umockdev-cannot-redirect",
                    test_sources_use_redirectable_calls);
 

@@ -158,3 +158,66 @@ def test_plan_tpuproxy_unsupported_fails(host):
         compile_plan(host.registry(), spec)
     assert info.value.matches(Svfs.error_quark(), Svfs.Error.DEVICE)
     assert "unsupported TPU device with ID: 0x50" in info.value.message
+
+
+CDI_SPEC = """{"ociVersion": "1.0.2", "root": {"path": "/nonexistent"},
+ "annotations": {"cdi.k8s.io/test": "%s"}}"""
+
+
+def cdi_nodes(plan):
+    return [(d.props.path, d.props.device_type, d.props.major, d.props.minor,
+             d.props.mode, d.props.uid, d.props.gid) for d in plan.get_devices()]
+
+
+def test_plan_cdi_yaml_like_json(tmp_path):
+    # The same spec in both formats gives the same devices.
+    (tmp_path / "gpu.json").write_text("""{
+      "cdiVersion": "0.5.0", "kind": "json.example/gpu",
+      "devices": [{"name": "0", "containerEdits": {"deviceNodes": [
+        {"path": "/dev/nvidia0", "type": "c", "major": 195, "minor": 0,
+         "fileMode": 432, "gid": 44, "permissions": "rw"}]}}],
+      "containerEdits": {"deviceNodes": [
+        {"path": "/dev/nvidiactl", "type": "c", "major": 195, "minor": 255}]}}""")
+    (tmp_path / "gpu.yaml").write_text(
+        "cdiVersion: 0.5.0\n"
+        "kind: yaml.example/gpu\n"
+        "devices:\n"
+        "- name: 0\n"                       # a plain number: still the name "0"
+        "  containerEdits:\n"
+        "    deviceNodes:\n"
+        "    - path: /dev/nvidia0\n"
+        "      type: c\n"
+        "      major: 195\n"
+        "      minor: 0\n"
+        "      fileMode: 0660\n"            # YAML 1.1 octal: 432
+        "      gid: 44\n"
+        "      permissions: rw\n"
+        "containerEdits:\n"
+        "  deviceNodes:\n"
+        "  - {path: /dev/nvidiactl, type: c, major: 0xc3, minor: 255}\n")
+    (tmp_path / "broken.yml").write_text("kind: x/y\ndevices:\n  - name: a\n - name: b\n")
+    registry = Svfs.DeviceRegistry(cdi_spec_dirs=[str(tmp_path)])
+
+    from_json = compile_plan(registry, CDI_SPEC % "json.example/gpu=0")
+    from_yaml = compile_plan(registry, CDI_SPEC % "yaml.example/gpu=0")
+    assert cdi_nodes(from_yaml) == cdi_nodes(from_json) == [
+        ("/dev/nvidia0", "c", 195, 0, 0o660, 0, 44),
+        ("/dev/nvidiactl", "c", 195, 255, 0o666, 0, 0)]
+    assert list(from_yaml.get_warnings()) == [
+        f"ignoring CDI spec {tmp_path}/broken.yml: line 4, column 2: "
+        "did not find expected key (while parsing a block mapping at line 1, column 1)"]
+
+
+def test_plan_cdi_yaml_data():
+    # The hand-written spec of tests/data: anchors, a merge key, hex and
+    # 0o octal numbers.
+    registry = Svfs.DeviceRegistry(cdi_spec_dirs=[os.path.join(DATA, "cdi", "yaml")])
+    plan = compile_plan(registry, CDI_SPEC % "example.com/accel=1")
+    assert cdi_nodes(plan) == [
+        ("/dev/accel1", "c", 121, 1, 0o660, 0, 44),
+        ("/dev/accel-ctl", "c", 10, 100, 0o600, 0, 0)]
+    with pytest.raises(GLib.Error) as info:
+        compile_plan(registry, CDI_SPEC % "example.com/accel=2")
+    assert info.value.matches(Svfs.error_quark(), Svfs.Error.DEVICE)
+    assert info.value.message.startswith(
+        "unresolvable CDI devices example.com/accel=2 (searched the JSON and YAML specs in ")
