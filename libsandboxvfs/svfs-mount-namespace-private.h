@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* In @clone_flags of svfs_mount_namespace_new_for_holder (a bit no CLONE_NEW*
+ * flag uses): the user namespace (CLONE_NEWUSER) was made for an owner
+ * after the other namespaces, which it does not own (SvfsMounter:owner-uid). */
+#define SVFS_HOLDER_OWNER_USERNS 0x1
+
 /* Takes ownership of @pidfd and @control_fd (the holder process, ready and
  * pivoted), opens the namespace fds of @clone_flags (CLONE_NEW*) from
  * /proc/<pid>/ns and reads the mount table back.  On error the holder is

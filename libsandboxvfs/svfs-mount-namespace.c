@@ -12,7 +12,9 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <glib-unix.h>
@@ -82,6 +84,7 @@ struct _SvfsMountNamespace
   int             join_types[8];
   guint           n_join;
   gboolean        userns;       /* in a user namespace of its own */
+  gboolean        owner_userns; /* … made for an owner after the others: drop groups, join it late */
   GPtrArray      *cleanup_dirs; /* host directories removed on close (disk overlay uppers) */
   gboolean        closed;
 };
@@ -679,8 +682,13 @@ svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
   for (guint i = 0; warnings != NULL && i < warnings->len; i++)
     add_warning (self, g_strdup (g_ptr_array_index (warnings, i)));
 
-  for (guint i = 0; i < G_N_ELEMENTS (ns_names); i++)
+  for (guint k = 0; k < G_N_ELEMENTS (ns_names); k++)
     {
+      /* An owner's user namespace (SVFS_HOLDER_OWNER_USERNS) owns only
+       * the mount namespace: root joins the others first, then the user
+       * namespace, then the mount namespace (order 1…5, 0, 6). */
+      guint last = G_N_ELEMENTS (ns_names) - 1;
+      guint i = !(clone_flags & SVFS_HOLDER_OWNER_USERNS) ? k : k + 1 < last ? k + 1 : k + 1 == last ? 0 : k;
       int fd;
 
       if (!(clone_flags & ns_names[i].type))
@@ -698,6 +706,7 @@ svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
   if (self->user_ns_fd < 0)
     return NULL;
   self->userns = (clone_flags & CLONE_NEWUSER) != 0;
+  self->owner_userns = (clone_flags & SVFS_HOLDER_OWNER_USERNS) != 0;
 
   if (!read_mount_table (self, error))
     return NULL;
@@ -911,7 +920,9 @@ svfs_mount_namespace_get_mount_ns_fd (SvfsMountNamespace *self)
  *
  * Gets a file descriptor of the user namespace that owns the mount
  * namespace, owned by @self. When no user namespace was created (the
- * caller is root) this is the user namespace the caller runs in.
+ * caller is root) this is the user namespace the caller runs in; for a
+ * namespace built for an owner ([method@Svfs.Mounter.set_owner]) it is the
+ * owner's, which the owner can `setns()` into before the mount namespace.
  *
  * Returns: the file descriptor, or -1 once closed
  *
@@ -1014,6 +1025,53 @@ spawn_error_code (int err)
     }
 }
 
+/* Two stacks for the children of a spawn that share our address space,
+ * each below a guard page.  NULL (a plain fork then) when it cannot be
+ * mapped, or under AddressSanitizer, which cannot follow a child running
+ * instrumented code on a stack it does not know. */
+#define SPAWN_STACK_SIZE (64 * 1024)
+
+typedef char SpawnStacks;
+
+#if defined(__SANITIZE_ADDRESS__)
+# define SVFS_SPAWN_SHARED_VM 0
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define SVFS_SPAWN_SHARED_VM 0
+# endif
+#endif
+#ifndef SVFS_SPAWN_SHARED_VM
+# define SVFS_SPAWN_SHARED_VM 1
+#endif
+
+static SpawnStacks *
+spawn_stacks_new (void)
+{
+  char *base;
+
+  if (!SVFS_SPAWN_SHARED_VM)
+    return NULL;
+  base = mmap (NULL, 2 * SPAWN_STACK_SIZE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED)
+    return NULL;
+  if (mprotect (base, 4096, PROT_NONE) < 0 ||
+      mprotect (base + SPAWN_STACK_SIZE, 4096, PROT_NONE) < 0)
+    {
+      munmap (base, 2 * SPAWN_STACK_SIZE);
+      return NULL;
+    }
+  return base;
+}
+
+static void
+spawn_stacks_free (SpawnStacks *stacks)
+{
+  munmap (stacks, 2 * SPAWN_STACK_SIZE);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpawnStacks, spawn_stacks_free)
+
 /**
  * svfs_mount_namespace_spawn:
  * @self: a mount namespace
@@ -1085,6 +1143,8 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
   SvfsSpawnReport rep;
   int report[2];
   long intermediate;
+  g_autoptr(SpawnStacks) stacks = NULL;
+  sigset_t all_signals, old_mask;
   GPid child = 0;
   int failure_errno = 0;
   const char *failure_stage = NULL;
@@ -1150,13 +1210,49 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
       prog.ns_types[i] = self->join_types[i];
     }
   prog.userns = self->userns;
+  prog.drop_groups = self->owner_userns;
 
-  /* A fork without atfork handlers: the child only makes syscalls. */
-  intermediate = syscall (SYS_clone, (unsigned long) SIGCHLD, NULL, NULL, NULL, 0);
-  if (intermediate == 0)
+  /* Copying this process's address space twice (the intermediate, then
+   * the process) is most of what a spawn costs.  The intermediate shares
+   * it (CLONE_VM | CLONE_VFORK, on a stack of its own) unless it joins a
+   * user namespace, which setns() refuses to a process sharing its mm;
+   * the process shares the intermediate's unless its ids change while it
+   * would still share ours (a change of euid/egid resets the dumpable flag
+   * of the mm it runs on).  Every signal is blocked meanwhile: no handler
+   * of ours may run in a child. */
+  stacks = spawn_stacks_new ();
+  if (stacks != NULL)
     {
-      close (report[0]);
-      svfs_linux_spawn_run (&prog);
+      gboolean shared_intermediate = !prog.userns && !prog.drop_groups;
+
+      if (!shared_intermediate || (prog.uid == geteuid () && prog.gid == getegid ()))
+        prog.process_stack = stacks + 2 * SPAWN_STACK_SIZE;
+      sigfillset (&all_signals);
+      pthread_sigmask (SIG_SETMASK, &all_signals, &old_mask);
+      if (shared_intermediate)
+        intermediate = clone (svfs_linux_spawn_run_shared_vm, stacks + SPAWN_STACK_SIZE,
+                              CLONE_VM | CLONE_VFORK | SIGCHLD, &prog);
+      else
+        {
+          /* A fork without atfork handlers: the child only makes syscalls. */
+          intermediate = syscall (SYS_clone, (unsigned long) SIGCHLD, NULL, NULL, NULL, 0);
+          if (intermediate == 0)
+            {
+              close (report[0]);
+              svfs_linux_spawn_run (&prog);
+            }
+        }
+      pthread_sigmask (SIG_SETMASK, &old_mask, NULL);
+    }
+  else
+    {
+      /* A fork without atfork handlers: the child only makes syscalls. */
+      intermediate = syscall (SYS_clone, (unsigned long) SIGCHLD, NULL, NULL, NULL, 0);
+      if (intermediate == 0)
+        {
+          close (report[0]);
+          svfs_linux_spawn_run (&prog);
+        }
     }
   g_mutex_unlock (&self->lock);
   close (report[1]);

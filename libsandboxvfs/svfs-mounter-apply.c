@@ -50,6 +50,10 @@ typedef struct {
   const char    *hostname;
   gboolean       root_rdonly;
   gboolean       userns;      /* not root in the initial user namespace: a user namespace of our own */
+  gboolean       owner;       /* root building for another user (SvfsMounter:owner-uid): binds of the host's
+                               * nodes and instances, as in a user namespace, but sources cloned here */
+  guint          owner_uid;
+  guint          owner_gid;
   GArray        *host_paths;  /* SvfsHostPath, opened by the child before staging */
   GPtrArray     *cleanup;     /* char *: on-disk overlay directories we created */
   GPtrArray     *trees;       /* Tree: host directories visible in the container */
@@ -622,7 +626,7 @@ host_instance (Builder    *b,
                gboolean   *force_ro)
 {
   *force_ro = FALSE;
-  if (!b->userns)
+  if (!b->userns && !b->owner)
     return NULL;
   if (strcmp (type, "proc") == 0 && !(b->clone_flags & CLONE_NEWPID))
     return "/proc";
@@ -795,7 +799,7 @@ build_mount (Builder          *b,
 
   if (host_path != NULL)
     op->host_source = add_host_path (b, (int) b->ops->len - 1, host_path, -1, TRUE, TRUE);
-  else if (kind == SVFS_OP_DEV && b->userns)
+  else if (kind == SVFS_OP_DEV && (b->userns || b->owner))
     {
       /* The host's nodes, bound onto empty files (no mknod in a user
        * namespace); same order as the child's list. */
@@ -1043,7 +1047,7 @@ build_devices (Builder *b)
                                                (unsigned) svfs_device_get_minor (d));
       op->uid = svfs_device_get_uid (d);
       op->gid = svfs_device_get_gid (d);
-      if (b->userns && fmt != S_IFIFO)
+      if ((b->userns || b->owner) && fmt != S_IFIFO)
         {
           /* No mknod in a user namespace: the host's node at the same
            * path, bound; it must be that device. */
@@ -1079,8 +1083,9 @@ build_namespaces (Builder  *b,
     return TRUE;
 
   /* An unprivileged caller always gets a user namespace (mapping it to
-   * root); root keeps the initial one (mknod, no locked mounts). */
-  if (svfs_spec_has_namespace (spec, "user") && !b->userns)
+   * root), and so does an owner (made once the view is built); root keeps
+   * the initial one (mknod, no locked mounts). */
+  if (svfs_spec_has_namespace (spec, "user") && !b->userns && !b->owner)
     {
       g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
                            "linux.namespaces: a user namespace with the spec's id mappings is not supported "
@@ -1215,6 +1220,105 @@ set_userns_error (GError     **error,
                what, g_strerror (err), why);
 }
 
+/* SvfsMounter:owner-uid and owner-gid: both or neither, and only root
+ * builds for another user. */
+static gboolean
+owner_from_mounter (Builder  *b,
+                    GError  **error)
+{
+  gint64 uid = -1, gid = -1;
+
+  g_object_get (b->mounter, "owner-uid", &uid, "owner-gid", &gid, NULL);
+  if (uid < 0 && gid < 0)
+    return TRUE;
+  if (uid < 0 || gid < 0)
+    {
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_CONFIG,
+                           "owner-uid and owner-gid are set together (svfs_mounter_set_owner)");
+      return FALSE;
+    }
+  if (b->userns)
+    {
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED,
+                   "only root in the initial user namespace can build namespaces owned by another user "
+                   "(owner uid %" G_GINT64_FORMAT ")", uid);
+      return FALSE;
+    }
+  b->owner = TRUE;
+  b->owner_uid = (guint) uid;
+  b->owner_gid = (guint) gid;
+  return TRUE;
+}
+
+/* SvfsExecProgram.owner: the holder, built, made a user namespace as the
+ * owner and asks ('U' on the sync pipe, @first) for its id maps.  Root
+ * writes them (the holder cannot: it is not dumpable, its /proc files are
+ * root's): the owner's uid and gid to 0, and setgroups denied, as in any
+ * user namespace an unprivileged user makes, so that the owner cannot
+ * drop a group that denies it access.  One byte on the control pipe lets
+ * the holder go on.  Returns what reading the next byte (the holder's
+ * ready) returns; on failure kills the holder, fills @result and returns
+ * 0. */
+static ssize_t
+grant_owner_maps (pid_t                  pid,
+                  const SvfsExecProgram *prog,
+                  char                   first,
+                  int                    sync_fd,
+                  int                    control_fd,
+                  SvfsExecResult        *result)
+{
+  static const char * const files[] = { "setgroups", "uid_map", "gid_map" };
+  const char *stage = "the holder did not ask for the owner's id maps";
+  int err = EPROTO;
+  char byte;
+  ssize_t n;
+
+  for (guint i = 0; first == 'U' && i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, files[i]);
+      g_autofree char *text = i == 0 ? g_strdup ("deny")
+                                     : g_strdup_printf ("0 %u 1", i == 1 ? (guint) prog->outer_uid
+                                                                          : (guint) prog->outer_gid);
+      int fd = open (path, O_WRONLY | O_CLOEXEC);
+      gsize len = strlen (text);
+
+      stage = "writing the id maps of the owner's user namespace";
+      if (fd < 0 || write (fd, text, len) != (gssize) len)
+        {
+          err = errno;
+          if (fd >= 0)
+            close (fd);
+          first = 0;
+          break;
+        }
+      close (fd);
+      if (i + 1 == G_N_ELEMENTS (files))
+        {
+          byte = 'G';
+          while ((n = write (control_fd, &byte, 1)) < 0 && errno == EINTR)
+            ;
+          if (n == 1)
+            {
+              do
+                n = read (sync_fd, &byte, 1);
+              while (n < 0 && errno == EINTR);
+              return n;
+            }
+          err = errno;
+          stage = "letting the holder go on";
+          first = 0;
+        }
+    }
+
+  kill (pid, SIGKILL);
+  result->failed_op = -1;
+  result->error_code = SVFS_ERROR_PERMISSION_DENIED;
+  result->sys_errno = err;
+  result->stage = stage;
+  result->detail[0] = '\0';
+  return 0;
+}
+
 static SvfsMountNamespace *
 apply (SvfsMounter    *self,
        SvfsMountPlan  *plan_in,
@@ -1267,6 +1371,8 @@ apply (SvfsMounter    *self,
   b.uppers = g_ptr_array_new_with_free_func (g_free);
   b.probe = g_ptr_array_new ();
   b.userns = !is_privileged ();
+  if (!owner_from_mounter (&b, error))
+    return NULL;
 
   if (!build_namespaces (&b, error) || !build_root (&b, error))
     return NULL;
@@ -1299,8 +1405,9 @@ apply (SvfsMounter    *self,
   prog.hostname = b.hostname;
   prog.root_rdonly = b.root_rdonly;
   prog.userns = b.userns;
-  prog.outer_uid = geteuid ();
-  prog.outer_gid = getegid ();
+  prog.owner = b.owner;
+  prog.outer_uid = b.owner ? b.owner_uid : geteuid ();
+  prog.outer_gid = b.owner ? b.owner_gid : getegid ();
   prog.host_paths = (const SvfsHostPath *) b.host_paths->data;
   prog.n_host_paths = b.host_paths->len;
   host_fds = g_new (int, b.host_paths->len + 1);
@@ -1372,6 +1479,8 @@ apply (SvfsMounter    *self,
   do
     n = read (sync_pipe[0], &byte, 1);
   while (n < 0 && errno == EINTR);
+  if (n == 1 && b.owner)
+    n = grant_owner_maps ((pid_t) pid, &prog, byte, sync_pipe[0], control_pipe[1], result);
   close (sync_pipe[0]);
 
   if (n != 1)
@@ -1419,7 +1528,9 @@ apply (SvfsMounter    *self,
   munmap (result, result_size);
 
   ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
-                                            control_pipe[1], b.clone_flags, b.warnings, error);
+                                            control_pipe[1],
+                                            b.clone_flags | (b.owner ? CLONE_NEWUSER | SVFS_HOLDER_OWNER_USERNS : 0),
+                                            b.warnings, error);
   if (ns != NULL)
     {
       svfs_mount_namespace_take_cleanup_dirs (ns, b.cleanup);
@@ -1458,7 +1569,9 @@ apply (SvfsMounter    *self,
  * As root the namespaces are made directly. Otherwise a user namespace
  * maps the caller to root: device nodes are binds of the host's, every
  * mount gets `nosuid` (and `nodev`, except `/dev`), and proc, sysfs and
- * mqueue are the host's when the spec shares those namespaces. Where
+ * mqueue are the host's when the spec shares those namespaces. Root can
+ * build them for another user instead, in a user namespace that user owns
+ * (see [method@Svfs.Mounter.set_owner]). Where
  * unprivileged user namespaces are forbidden the error
  * (%SVFS_ERROR_PERMISSION_DENIED) says why and names the D-Bus service.
  * Time namespaces and joining existing namespaces fail with

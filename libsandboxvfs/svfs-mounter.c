@@ -53,6 +53,8 @@ struct _SvfsMounter
   SvfsConfig *config;
   int         n_source_fds;
   SvfsDeviceRegistry *device_registry;
+  gint64      owner_uid;   /* -1: none */
+  gint64      owner_gid;
 };
 
 G_DEFINE_FINAL_TYPE (SvfsMounter, svfs_mounter, G_TYPE_OBJECT)
@@ -63,6 +65,8 @@ enum {
   PROP_CONFIG,
   PROP_N_SOURCE_FDS,
   PROP_DEVICE_REGISTRY,
+  PROP_OWNER_UID,
+  PROP_OWNER_GID,
   N_PROPS
 };
 
@@ -102,6 +106,12 @@ svfs_mounter_get_property (GObject    *object,
     case PROP_DEVICE_REGISTRY:
       g_value_set_object (value, self->device_registry);
       break;
+    case PROP_OWNER_UID:
+      g_value_set_int64 (value, self->owner_uid);
+      break;
+    case PROP_OWNER_GID:
+      g_value_set_int64 (value, self->owner_gid);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -128,6 +138,20 @@ svfs_mounter_set_property (GObject      *object,
       break;
     case PROP_DEVICE_REGISTRY:
       svfs_mounter_set_device_registry (self, g_value_get_object (value));
+      break;
+    case PROP_OWNER_UID:
+      if (self->owner_uid != g_value_get_int64 (value))
+        {
+          self->owner_uid = g_value_get_int64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_OWNER_GID:
+      if (self->owner_gid != g_value_get_int64 (value))
+        {
+          self->owner_gid = g_value_get_int64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -199,6 +223,29 @@ svfs_mounter_class_init (SvfsMounterClass *klass)
   properties[PROP_DEVICE_REGISTRY] =
     g_param_spec_object ("device-registry", NULL, NULL, SVFS_TYPE_DEVICE_REGISTRY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SvfsMounter:owner-uid:
+   *
+   * The user (in the caller's user namespace) that owns the namespaces
+   * [method@Svfs.Mounter.apply] builds, or -1 for none; see
+   * [method@Svfs.Mounter.set_owner].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_OWNER_UID] =
+    g_param_spec_int64 ("owner-uid", NULL, NULL, -1, G_MAXUINT32 - 1, -1,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SvfsMounter:owner-gid:
+   *
+   * The group mapped to 0 in the owner's user namespace, or -1 for none;
+   * see [method@Svfs.Mounter.set_owner].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_OWNER_GID] =
+    g_param_spec_int64 ("owner-gid", NULL, NULL, -1, G_MAXUINT32 - 1, -1,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -207,6 +254,8 @@ static void
 svfs_mounter_init (SvfsMounter *self)
 {
   self->n_source_fds = -1;
+  self->owner_uid = -1;
+  self->owner_gid = -1;
 }
 
 /**
@@ -1222,4 +1271,91 @@ svfs_mounter_set_device_registry (SvfsMounter        *self,
 
   if (g_set_object (&self->device_registry, registry))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE_REGISTRY]);
+}
+
+/**
+ * svfs_mounter_set_owner:
+ * @self: a mounter
+ * @uid: the owner's user id
+ * @gid: the owner's group id
+ *
+ * Makes [method@Svfs.Mounter.apply] build the namespaces for another user,
+ * as a privileged service does for an unprivileged client: the view is
+ * built as root, then moved into a new user namespace owned by @uid that
+ * maps @uid and @gid (and nothing else) to 0, with a copy of the mount
+ * namespace that belongs to it. The owner can then `setns()` into the user
+ * namespace and the mount namespace
+ * ([method@Svfs.MountNamespace.dup_user_ns_fd],
+ * [method@Svfs.MountNamespace.dup_mount_ns_fd]) and is root there, but
+ * every mount is locked as the kernel locks mounts it hands to a less
+ * privileged user namespace: none can be unmounted to reveal what it
+ * covers, and their read-only, `nosuid`, `nodev`, `noexec` and access-time
+ * flags cannot be changed.
+ *
+ * As for an unprivileged caller, every mount is `nosuid` and `nodev`
+ * (except `/dev`), device nodes are binds of the host's nodes (keeping
+ * their owner and mode), and proc, sysfs and mqueue are the host's
+ * instances when the spec shares those namespaces. Sources given as fds
+ * are cloned by fd, never reopened by path. Processes started with
+ * [method@Svfs.MountNamespace.spawn] join the user namespace, so the
+ * spec's `process.user` should be 0 (the owner) there; they run without
+ * supplementary groups. The PID, IPC, UTS, network and cgroup namespaces
+ * stay owned by the user namespace of the process that applies the plan:
+ * the owner gets no capability over them.
+ *
+ * Only root in the initial user namespace can apply a plan for an owner;
+ * otherwise applying fails with %SVFS_ERROR_PERMISSION_DENIED. Set
+ * [property@Svfs.Mounter:owner-uid] to -1 to build for the caller again.
+ *
+ * Since: 1.0
+ */
+void
+svfs_mounter_set_owner (SvfsMounter *self,
+                        guint        uid,
+                        guint        gid)
+{
+  g_return_if_fail (SVFS_IS_MOUNTER (self));
+  g_return_if_fail (uid != G_MAXUINT32 && gid != G_MAXUINT32);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->owner_uid != (gint64) uid)
+    {
+      self->owner_uid = uid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWNER_UID]);
+    }
+  if (self->owner_gid != (gint64) gid)
+    {
+      self->owner_gid = gid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWNER_GID]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * svfs_mounter_get_owner:
+ * @self: a mounter
+ * @uid: (out) (optional): the owner's user id
+ * @gid: (out) (optional): the owner's group id
+ *
+ * Gets the owner set with [method@Svfs.Mounter.set_owner].
+ *
+ * Returns: %TRUE when both [property@Svfs.Mounter:owner-uid] and
+ *   [property@Svfs.Mounter:owner-gid] are set
+ *
+ * Since: 1.0
+ */
+gboolean
+svfs_mounter_get_owner (SvfsMounter *self,
+                        guint       *uid,
+                        guint       *gid)
+{
+  g_return_val_if_fail (SVFS_IS_MOUNTER (self), FALSE);
+
+  if (self->owner_uid < 0 || self->owner_gid < 0)
+    return FALSE;
+  if (uid != NULL)
+    *uid = (guint) self->owner_uid;
+  if (gid != NULL)
+    *gid = (guint) self->owner_gid;
+  return TRUE;
 }

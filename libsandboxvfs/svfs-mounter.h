@@ -44,6 +44,14 @@ SVFS_AVAILABLE_IN_1_0
 void           svfs_mounter_set_device_registry (SvfsMounter        *self,
                                                  SvfsDeviceRegistry *registry);
 SVFS_AVAILABLE_IN_1_0
+void           svfs_mounter_set_owner         (SvfsMounter         *self,
+                                               guint                uid,
+                                               guint                gid);
+SVFS_AVAILABLE_IN_1_0
+gboolean       svfs_mounter_get_owner         (SvfsMounter         *self,
+                                               guint               *uid,
+                                               guint               *gid);
+SVFS_AVAILABLE_IN_1_0
 SvfsMountPlan *svfs_mounter_compile           (SvfsMounter         *self,
                                                GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 SVFS_AVAILABLE_IN_1_0

@@ -20,7 +20,11 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -1366,6 +1370,114 @@ test_erofs (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+/* As root, for another user (svfs_mounter_set_owner): the user namespace
+ * belongs to the owner and maps its ids, and only those, to 0; what is
+ * spawned runs as the owner without groups; a process of the owner can
+ * setns() into the user and mount namespaces and finds every mount
+ * locked.  As a user: refused.  The two ids go together. */
+static void
+test_owner (Fixture       *f,
+            gconstpointer  data)
+{
+  static const char scratch[] =
+    "{\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}";
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *status_path = NULL;
+  g_autofree char *status = NULL;
+  guint uid = 0, gid = 0;
+  uid_t owner = 0;
+  int userns, mntns, wstatus = 0;
+  pid_t child;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  mounter = make_mounter (f, FALSE, scratch, NULL, NULL);
+  g_assert_false (svfs_mounter_get_owner (mounter, NULL, NULL));
+  if (geteuid () != 0)
+    {
+      svfs_mounter_set_owner (mounter, geteuid () + 1, getegid () + 1);
+      ns = svfs_mounter_apply (mounter, NULL, NULL, &error);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED);
+      g_assert_null (ns);
+      assert_host_unchanged (f);
+      return;
+    }
+
+  g_object_set (mounter, "owner-uid", (gint64) 65534, NULL);
+  ns = svfs_mounter_apply (mounter, NULL, NULL, &error);
+  g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_CONFIG);
+  g_assert_null (ns);
+  g_clear_error (&error);
+
+  svfs_mounter_set_owner (mounter, 65534, 65534);
+  g_assert_true (svfs_mounter_get_owner (mounter, &uid, &gid));
+  g_assert_cmpuint (uid, ==, 65534);
+  g_assert_cmpuint (gid, ==, 65534);
+  ns = apply (mounter);
+
+  userns = svfs_mount_namespace_dup_user_ns_fd (ns, &error);
+  g_assert_no_error (error);
+  mntns = svfs_mount_namespace_dup_mount_ns_fd (ns, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ioctl (userns, NS_GET_OWNER_UID, &owner), ==, 0);
+  g_assert_cmpuint (owner, ==, 65534);
+
+  /* The holder is the owner on the host, and not dumpable. */
+  status_path = g_strdup_printf ("/proc/%d/status", (int) svfs_mount_namespace_get_pid (ns));
+  status = read_file (status_path);
+  g_assert_nonnull (strstr (status, "\nUid:\t65534\t65534\t65534\t65534\n"));
+  g_assert_true (g_regex_match_simple ("\\nGroups:[ \\t]*\\n", status, 0, 0));
+
+  out = run_in (ns, "for m in uid_map gid_map; do read a b c </proc/self/$m; echo $a $b $c; done; id -u; id -G; "
+                    "stat -c '%u %g' /scratch; umount /usr 2>/dev/null || echo locked; cat /etc/hostname",
+                NULL);
+  g_assert_cmpstr (out, ==, "0 65534 1\n0 65534 1\n0\n0\n0 0\nlocked\nrootfs\n");
+
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      /* The owner: it may join, and then cannot take the view apart. */
+      char buf[16] = "";
+      int fd, code = 0;
+
+      if (syscall (SYS_setgroups, 0, NULL) < 0 || syscall (SYS_setresgid, 65534, 65534, 65534) < 0 ||
+          syscall (SYS_setresuid, 65534, 65534, 65534) < 0)
+        _exit (10);
+      if (setns (userns, CLONE_NEWUSER) < 0)
+        _exit (11);
+      if (setns (mntns, CLONE_NEWNS) < 0)
+        _exit (12);
+      if (getuid () != 0 || chdir ("/") < 0)
+        _exit (13);
+      fd = open ("/etc/hostname", O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || read (fd, buf, sizeof buf - 1) != 7 || strcmp (buf, "rootfs\n") != 0)
+        code |= 1;
+      if (umount2 ("/usr", MNT_DETACH) == 0 || errno != EINVAL)
+        code |= 2;
+      if (umount2 ("/proc", 0) == 0 || errno != EINVAL)
+        code |= 4;
+      if (mount (NULL, "/usr", NULL, MS_REMOUNT | MS_BIND, NULL) == 0 || errno != EPERM)
+        code |= 8;
+      if (mount (NULL, "/scratch", NULL, MS_REMOUNT | MS_BIND | MS_NOSUID, NULL) == 0 || errno != EPERM)
+        code |= 16;
+      _exit (code);
+    }
+  close (userns);
+  close (mntns);
+  g_assert_cmpint (waitpid (child, &wstatus, 0), ==, child);
+  g_assert_true (WIFEXITED (wstatus));
+  g_assert_cmpint (WEXITSTATUS (wstatus), ==, 0);
+
+  svfs_mount_namespace_close (ns);
+  g_clear_object (&ns);
+  assert_host_unchanged (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1389,6 +1501,7 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/readonly-mounts-and-paths", test_readonly_mounts_and_paths);
   ADD ("/svfs/mount-namespace/apply/proc-sys-cgroup", test_proc_sys_cgroup);
   ADD ("/svfs/mount-namespace/apply/erofs", test_erofs);
+  ADD ("/svfs/mount-namespace/apply/owner", test_owner);
 
   return g_test_run ();
 }

@@ -771,10 +771,12 @@ make_overlay (Exec         *e,
       scratch_name (uname, i, 'u');
       scratch_name (wname, i, 'w');
       /* The upper root takes the lower root's owner and mode; an owner
-       * the user namespace does not map stays the caller's. */
+       * the user namespace does not map stays the caller's (for an owner:
+       * the owner's, as it would be in a user namespace of its own). */
       if (mkdirat (e->staging_fd, uname, st.st_mode & 07777) < 0 ||
           mkdirat (e->staging_fd, wname, 0700) < 0 ||
-          (fchownat (e->staging_fd, uname, st.st_uid, st.st_gid, 0) < 0 && !e->prog->userns) ||
+          (fchownat (e->staging_fd, uname, e->prog->owner ? e->prog->outer_uid : st.st_uid,
+                     e->prog->owner ? e->prog->outer_gid : st.st_gid, 0) < 0 && !e->prog->userns) ||
           fchmodat (e->staging_fd, uname, st.st_mode & 07777, 0) < 0)
         return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", errno, "");
       if (join_path (upath, sizeof upath, e->prog->staging_dir, uname) < 0 ||
@@ -953,6 +955,30 @@ bind_dev_nodes (Exec *e,
   return 0;
 }
 
+/* For an owner, a new tmpfs belongs to it (root in its user namespace),
+ * as one made in a user namespace of its own would, unless the spec
+ * gives uid= or gid=. */
+static int
+own_tmpfs (Exec *e,
+           int   i,
+           int   m)
+{
+  const SvfsOp *op = &e->prog->ops[i];
+  uid_t uid = e->prog->outer_uid;
+  gid_t gid = e->prog->outer_gid;
+
+  for (unsigned k = 0; k < op->n_data; k++)
+    {
+      if (strcmp (op->data[k].key, "uid") == 0)
+        uid = (uid_t) -1;
+      else if (strcmp (op->data[k].key, "gid") == 0)
+        gid = (gid_t) -1;
+    }
+  if (fchownat (m, "", uid, gid, AT_EMPTY_PATH) < 0)
+    return fail (e->r, i, SVFS_ERROR_MOUNT_FAILED, "giving the tmpfs to its owner", errno, op->dest);
+  return 0;
+}
+
 /* A submount: a new filesystem, a /dev tmpfs, a bind, or a view of a
  * shared filesystem. */
 static int
@@ -1028,7 +1054,9 @@ do_mount (Exec *e,
       m = make_fs (op->fs_type, source, op->data, op->n_data, op->attr | forced, i, r);
       if (m < 0)
         return -1;
-      if (op->kind == SVFS_OP_DEV && populate_dev (m, e->prog->userns, i, r) < 0)
+      if (e->prog->owner && strcmp (op->fs_type, "tmpfs") == 0 && own_tmpfs (e, i, m) < 0)
+        return -1;
+      if (op->kind == SVFS_OP_DEV && populate_dev (m, e->prog->userns || e->prog->owner, i, r) < 0)
         return -1;
     }
 
@@ -1082,7 +1110,7 @@ do_mount (Exec *e,
       set_propagation (m, op->propagation, op->propagation_recursive) < 0)
     return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "setting the propagation", errno, op->dest);
 
-  if (op->kind == SVFS_OP_DEV && e->prog->userns && bind_dev_nodes (e, i, m) < 0)
+  if (op->kind == SVFS_OP_DEV && (e->prog->userns || e->prog->owner) && bind_dev_nodes (e, i, m) < 0)
     return -1;
 
   /* Keep the fd when the read-only flag comes at the end or other views
@@ -1339,6 +1367,55 @@ write_id_maps (Exec *e)
   return 0;
 }
 
+/* SvfsExecProgram.owner, once the view is built: the holder keeps only its
+ * two pipes, takes the owner's ids and unshares a user namespace (owned by
+ * the owner) with a copy of the mount namespace.  The kernel locks every
+ * mount of a copy made for a less privileged user namespace (MNT_LOCKED,
+ * and the read-only, nosuid, nodev, noexec and atime flags), so the owner,
+ * root there, can neither unmount one to see what it covers nor change
+ * its flags.  The holder stays non-dumpable: the owner cannot ptrace it or
+ * read its memory (a copy of the service's).  So it cannot write its own
+ * id maps either (its /proc files are root's): it asks the parent with
+ * 'U' on sync_fd and waits for one byte on the control pipe. */
+static int
+become_owner (Exec *e)
+{
+  const SvfsExecProgram *prog = e->prog;
+  SvfsExecResult *r = e->r;
+  unsigned lo = (unsigned) (prog->sync_fd < prog->control_fd ? prog->sync_fd : prog->control_fd);
+  unsigned hi = (unsigned) (prog->sync_fd < prog->control_fd ? prog->control_fd : prog->sync_fd);
+  char byte = 'U';
+  ssize_t n;
+
+  if (lo > 0)
+    close_range (0, lo - 1, 0);
+  if (hi > lo + 1)
+    close_range (lo + 1, hi - 1, 0);
+  close_range (hi + 1, ~0U, 0);
+  e->root_fd = e->devnull_fd = -1;
+
+  /* Raw syscalls: glibc's would signal threads this process does not have. */
+  if (syscall (SYS_setgroups, 0, NULL) < 0 ||
+      syscall (SYS_setresgid, prog->outer_gid, prog->outer_gid, prog->outer_gid) < 0 ||
+      syscall (SYS_setresuid, prog->outer_uid, prog->outer_uid, prog->outer_uid) < 0)
+    return fail (r, -1, SVFS_ERROR_PERMISSION_DENIED, "taking the owner's ids", errno, "");
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return fail (r, -1, SVFS_ERROR_PERMISSION_DENIED, "making the holder non-dumpable", errno, "");
+  if (unshare (CLONE_NEWUSER | CLONE_NEWNS) < 0)
+    return fail (r, -1, SVFS_ERROR_PERMISSION_DENIED, "creating the owner's user namespace", errno, "");
+
+  while (write (prog->sync_fd, &byte, 1) < 0 && errno == EINTR)
+    ;
+  do
+    n = read (prog->control_fd, &byte, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    return fail (r, -1, SVFS_ERROR_PERMISSION_DENIED, "waiting for the owner's id maps", n < 0 ? errno : EPIPE, "");
+  if (getuid () != 0 || getgid () != 0)
+    return fail (r, -1, SVFS_ERROR_PERMISSION_DENIED, "checking the owner's id maps", EPERM, "");
+  return 0;
+}
+
 static int
 make_staging (Exec *e)
 {
@@ -1377,6 +1454,8 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
       if (write_id_maps (&e) < 0)
         return -1;
     }
+  else if (prog->owner)
+    e.forced = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
   /* Room for one fd per mount in large plans. */
   if (getrlimit (RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max)
@@ -1474,6 +1553,9 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
 
   if (prog->hostname != NULL && sethostname (prog->hostname, strlen (prog->hostname)) < 0)
     return fail (r, -1, SVFS_ERROR_MOUNT_FAILED, "setting the hostname", errno, prog->hostname);
+
+  if (prog->owner && become_owner (&e) < 0)
+    return -1;
 
   /* Ready.  From here on this process only holds the namespaces: it keeps
    * the control fd, reaps orphans when it is PID 1 and leaves when the

@@ -154,8 +154,13 @@ typedef struct {
   const char   *hostname;      /* set in a new UTS namespace, or NULL */
   bool          root_rdonly;
   bool          userns;        /* in a new user namespace: map, bind device nodes, force nosuid/nodev */
-  uid_t         outer_uid;     /* the caller's ids, mapped to 0 inside */
+  uid_t         outer_uid;     /* the caller's ids, mapped to 0 inside (the owner's with owner) */
   gid_t         outer_gid;
+  bool          owner;         /* root builds for outer_uid: device nodes bound, nosuid/nodev forced, and
+                                * once built the holder drops to outer_uid/outer_gid and unshares a user
+                                * namespace and a (locked) copy of the mount namespace; it writes 'U' to
+                                * sync_fd, the parent writes the id maps and one byte to the control
+                                * pipe, then the holder goes on as usual */
   const SvfsHostPath *host_paths;
   unsigned      n_host_paths;
   int          *host_fds;      /* n_host_paths slots, scratch for the child */
@@ -196,6 +201,12 @@ typedef struct {
   unsigned            n_child_fds;  /* 0: keep 0, 1, 2 */
   int                 report_fd;    /* pipe: pid from the intermediate, then errors */
   bool                userns;       /* joined a user namespace: no setgroups() (it is denied there) */
+  bool                drop_groups;  /* setgroups(0) before joining (root joining an owner's user namespace) */
+  /* The process is cloned with CLONE_VM | CLONE_VFORK on this stack (the
+   * top) instead of copying the address space; NULL: a plain fork.  Only
+   * when its id changes cannot reach the caller's mm (see
+   * svfs_mount_namespace_spawn_with_fds). */
+  void               *process_stack;
 } SvfsSpawnProgram;
 
 /* Records on report_fd, each written whole (smaller than PIPE_BUF). */
@@ -215,3 +226,9 @@ typedef struct {
  * itself sets up fds, ids and cwd and execs; a failure is written to
  * report_fd as an SvfsSpawnFailure.  Never returns. */
 void svfs_linux_spawn_run (const SvfsSpawnProgram *prog) __attribute__ ((noreturn));
+
+/* The same as a clone() entry point, for an intermediate made with
+ * CLONE_VM | CLONE_VFORK on a stack of its own (no copy of the caller's
+ * address space).  Only when no user namespace is joined: setns() into
+ * one refuses a process that shares its mm. */
+int  svfs_linux_spawn_run_shared_vm (void *prog);

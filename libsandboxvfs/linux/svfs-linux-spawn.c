@@ -96,15 +96,18 @@ run_process (const SvfsSpawnProgram *prog)
   int err;
 
   /* A clean signal state: the caller's mask and ignored signals (Python
-   * ignores SIGPIPE) would otherwise survive exec. */
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
+   * ignores SIGPIPE) would otherwise survive exec.  The handlers go
+   * before the mask: the caller blocks every signal around the clone, and
+   * a handler of the caller must never run here (with CLONE_VM it would
+   * run on the caller's memory). */
   for (int s = 1; s < NSIG; s++)
     {
       struct sigaction sa = { .sa_handler = SIG_DFL };
       if (s != SIGKILL && s != SIGSTOP)
         sigaction (s, &sa, NULL);
     }
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
 
   /* fds: child_fds[i] becomes fd i; everything else is closed. */
   rep = fcntl (rep, F_DUPFD_CLOEXEC, (int) low);
@@ -176,10 +179,30 @@ run_process (const SvfsSpawnProgram *prog)
   _exit (127);
 }
 
+static int
+run_process_entry (void *prog)
+{
+  run_process (prog);
+}
+
+int
+svfs_linux_spawn_run_shared_vm (void *prog)
+{
+  svfs_linux_spawn_run (prog);
+}
+
 void
 svfs_linux_spawn_run (const SvfsSpawnProgram *prog)
 {
   long pid;
+
+  /* Root joining an owner's user namespace: setgroups is denied there, so
+   * the service's supplementary groups go now or never. */
+  if (prog->drop_groups && syscall (SYS_setgroups, 0, NULL) < 0)
+    {
+      report (prog->report_fd, SVFS_SPAWN_REPORT_FAILURE, 0, errno, "dropping supplementary groups");
+      _exit (1);
+    }
 
   for (size_t i = 0; i < sizeof prog->ns_fds / sizeof prog->ns_fds[0] && prog->ns_fds[i] >= 0; i++)
     {
@@ -190,7 +213,14 @@ svfs_linux_spawn_run (const SvfsSpawnProgram *prog)
         }
     }
 
-  pid = syscall (SYS_clone, (unsigned long) (CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, 0);
+  if (prog->process_stack != NULL)
+    /* No copy of the address space: the process shares it until it
+     * execs (or fails and exits), and this intermediate sleeps until
+     * then.  It writes only on its own stack. */
+    pid = clone (run_process_entry, prog->process_stack, CLONE_PARENT | CLONE_VM | CLONE_VFORK | SIGCHLD,
+                 (void *) prog);
+  else
+    pid = syscall (SYS_clone, (unsigned long) (CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, 0);
   if (pid < 0)
     {
       report (prog->report_fd, SVFS_SPAWN_REPORT_FAILURE, 0, errno, "starting the process");

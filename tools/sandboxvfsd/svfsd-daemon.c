@@ -392,7 +392,11 @@ prepare (Request  *req,
 
   /* On the system bus a container's processes run as the caller: the
    * service is root, and the spec's process.user must not make the
-   * caller's processes root, or anyone else, on the host. */
+   * caller's processes root, or anyone else, on the host. A non-root
+   * caller's container is built for it (svfs_mounter_set_owner below): a
+   * user namespace owned by the caller maps its uid and gid to 0, which
+   * its processes run as, so that it can also setns() into the fds of
+   * OpenNamespaces. */
   if (system && req->kind == REQUEST_CREATE_CONTAINER && req->caller->uid != 0)
     {
       g_autoptr(JsonNode) node = json_node_copy (svfs_spec_get_json (spec));
@@ -413,8 +417,8 @@ prepare (Request  *req,
           json_object_set_object_member (obj, "process", process);
         }
       process = json_object_get_object_member (obj, "process");
-      json_object_set_int_member (user, "uid", req->caller->uid);
-      json_object_set_int_member (user, "gid", req->caller->gid);
+      json_object_set_int_member (user, "uid", 0);
+      json_object_set_int_member (user, "gid", 0);
       json_object_set_object_member (process, "user", user);
       text = json_to_string (node, FALSE);
       g_clear_object (&spec);
@@ -457,6 +461,8 @@ prepare (Request  *req,
     }
 
   req->mounter = svfs_mounter_new (spec, config);
+  if (system && req->kind == REQUEST_CREATE_CONTAINER && req->caller->uid != 0)
+    svfs_mounter_set_owner (req->mounter, req->caller->uid, req->caller->gid);
 
   if (req->kind == REQUEST_CREATE_CONTAINER)
     {
