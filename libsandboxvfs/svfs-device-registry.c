@@ -2,8 +2,8 @@
  *
  * sysfs, /dev and /proc are read below configurable roots, and only with
  * open/openat/opendir/readdir/readlink/stat (through GLib): umockdev's
- * preload redirects those, but not glob(3), scandir(3), nftw(3), fts(3)
- * or openat2(2), which would silently read the real machine
+ * preload redirects those, but not the glob, scandir, nftw and fts calls
+ * of libc or the openat2 syscall, which would silently read the real machine
  * (shared/design/ARCHITECTURE.md rule 4; tests/test-device-registry.c
  * checks the sources for them).
  *
