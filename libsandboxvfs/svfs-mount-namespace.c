@@ -795,60 +795,20 @@ svfs_mount_namespace_get_warnings (SvfsMountNamespace *self)
 JsonNode *
 svfs_mount_namespace_to_json_node (SvfsMountNamespace *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  GListModel *skipped;
+  SvfsPlanJsonRoot root;
 
   g_return_val_if_fail (SVFS_IS_MOUNT_NAMESPACE (self), NULL);
 
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "root");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, self->root->fs_type);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, self->root->source);
-  json_builder_set_member_name (builder, "readonly");
-  json_builder_add_boolean_value (builder, (self->root->flags & SVFS_MOUNT_FLAGS_RDONLY) != 0);
-  svfs_planned_mount_add_overlay_json (builder, self->root->overlay_medium, NULL);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "mounts");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->mounts)); i++)
-    {
-      g_autoptr(SvfsPlannedMount) m = g_list_model_get_item (G_LIST_MODEL (self->mounts), i);
-      json_builder_add_value (builder, svfs_planned_mount_to_json (m));
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "skipped");
-  json_builder_begin_array (builder);
-  skipped = svfs_mount_plan_get_skipped (self->plan);
-  for (guint i = 0; i < g_list_model_get_n_items (skipped); i++)
-    {
-      g_autoptr(SvfsPlannedMount) m = g_list_model_get_item (skipped, i);
-      json_builder_add_value (builder, svfs_planned_mount_to_json (m));
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "devices");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->devices)); i++)
-    {
-      g_autoptr(SvfsDevice) d = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
-      json_builder_add_value (builder, svfs_device_to_json (d));
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "warnings");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i + 1 < self->warnings->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (self->warnings, i));
-  json_builder_end_array (builder);
-
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  root = (SvfsPlanJsonRoot) {
+    .type = self->root->fs_type,
+    .source = self->root->source,
+    .readonly = (self->root->flags & SVFS_MOUNT_FLAGS_RDONLY) != 0,
+    .overlay_medium = self->root->overlay_medium,
+  };
+  return svfs_plan_json_node_new (&root, G_LIST_MODEL (self->mounts),
+                                  svfs_mount_plan_get_skipped (self->plan),
+                                  G_LIST_MODEL (self->devices),
+                                  (const char * const *) self->warnings->pdata);
 }
 
 /**
@@ -866,15 +826,11 @@ char *
 svfs_mount_namespace_to_json (SvfsMountNamespace *self)
 {
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
 
   g_return_val_if_fail (SVFS_IS_MOUNT_NAMESPACE (self), NULL);
 
   node = svfs_mount_namespace_to_json_node (self);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  return svfs_json_node_to_pretty_string (node);
 }
 
 /**

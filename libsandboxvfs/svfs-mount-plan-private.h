@@ -29,4 +29,23 @@ struct _SvfsMountPlan
 
 SvfsMountPlan *svfs_mount_plan_new (void);
 
+/* The "root" object of the plan JSON schema. */
+typedef struct {
+  const char        *type;
+  const char        *source;
+  gboolean           readonly;
+  SvfsOverlayMedium  overlay_medium;
+  const char        *overlay_dir;
+} SvfsPlanJsonRoot;
+
+/* Builds a document in the plan JSON schema; shared by the plan and by the
+ * mount table read back from a namespace. */
+JsonNode      *svfs_plan_json_node_new          (const SvfsPlanJsonRoot *root,
+                                                 GListModel             *mounts,
+                                                 GListModel             *skipped,
+                                                 GListModel             *devices,
+                                                 const char * const     *warnings);
+/* Pretty-printed with an indent of 2, as every JSON output of the CLI. */
+char          *svfs_json_node_to_pretty_string  (JsonNode               *node);
+
 G_END_DECLS

@@ -353,6 +353,56 @@ add_model_array (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+JsonNode *
+svfs_plan_json_node_new (const SvfsPlanJsonRoot *root,
+                         GListModel             *mounts,
+                         GListModel             *skipped,
+                         GListModel             *devices,
+                         const char * const     *warnings)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "root");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, root->type);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, root->source);
+  json_builder_set_member_name (builder, "readonly");
+  json_builder_add_boolean_value (builder, root->readonly);
+  svfs_planned_mount_add_overlay_json (builder, root->overlay_medium, root->overlay_dir);
+  json_builder_end_object (builder);
+
+  add_model_array (builder, "mounts", mounts,
+                   (JsonNode *(*) (gpointer)) svfs_planned_mount_to_json);
+  add_model_array (builder, "skipped", skipped,
+                   (JsonNode *(*) (gpointer)) svfs_planned_mount_to_json);
+  add_model_array (builder, "devices", devices,
+                   (JsonNode *(*) (gpointer)) svfs_device_to_json);
+
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    json_builder_add_string_value (builder, warnings[i]);
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+char *
+svfs_json_node_to_pretty_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
 /**
  * svfs_mount_plan_to_json_node:
  * @self: a plan
@@ -366,42 +416,20 @@ add_model_array (JsonBuilder *builder,
 JsonNode *
 svfs_mount_plan_to_json_node (SvfsMountPlan *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  SvfsPlanJsonRoot root;
 
   g_return_val_if_fail (SVFS_IS_MOUNT_PLAN (self), NULL);
 
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "root");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, self->root_type);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, self->root_source);
-  json_builder_set_member_name (builder, "readonly");
-  json_builder_add_boolean_value (builder, self->root_readonly);
-  svfs_planned_mount_add_overlay_json (builder, self->root_overlay_medium, self->root_overlay_dir);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "mounts");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->mounts->len; i++)
-    json_builder_add_value (builder, svfs_planned_mount_to_json (g_ptr_array_index (self->mounts, i)));
-  json_builder_end_array (builder);
-
-  add_model_array (builder, "skipped", G_LIST_MODEL (self->skipped),
-                   (JsonNode *(*) (gpointer)) svfs_planned_mount_to_json);
-  add_model_array (builder, "devices", G_LIST_MODEL (self->devices),
-                   (JsonNode *(*) (gpointer)) svfs_device_to_json);
-
-  json_builder_set_member_name (builder, "warnings");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i + 1 < self->warnings->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (self->warnings, i));
-  json_builder_end_array (builder);
-
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  root = (SvfsPlanJsonRoot) {
+    .type = self->root_type,
+    .source = self->root_source,
+    .readonly = self->root_readonly,
+    .overlay_medium = self->root_overlay_medium,
+    .overlay_dir = self->root_overlay_dir,
+  };
+  return svfs_plan_json_node_new (&root, G_LIST_MODEL (self), G_LIST_MODEL (self->skipped),
+                                  G_LIST_MODEL (self->devices),
+                                  (const char * const *) self->warnings->pdata);
 }
 
 /**
@@ -419,15 +447,11 @@ char *
 svfs_mount_plan_to_json (SvfsMountPlan *self)
 {
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
 
   g_return_val_if_fail (SVFS_IS_MOUNT_PLAN (self), NULL);
 
   node = svfs_mount_plan_to_json_node (self);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  return svfs_json_node_to_pretty_string (node);
 }
 
 static char *
