@@ -231,6 +231,33 @@ svfs_cli_build_config (char   **assignments,
   return g_steal_pointer (&config);
 }
 
+SvfsMountPlan *
+svfs_cli_compile (const char   *spec_arg,
+                  const char   *bundle_arg,
+                  char        **assignments,
+                  SvfsMounter **mounter_out,
+                  GError      **error)
+{
+  g_autoptr(SvfsConfig) config = NULL;
+  g_autoptr(SvfsSpec) spec = NULL;
+  g_autoptr(SvfsMounter) mounter = NULL;
+  SvfsMountPlan *plan;
+
+  /* Settings first: a bad --config value is reported even for a bad spec. */
+  config = svfs_cli_build_config (assignments, error);
+  if (config == NULL)
+    return NULL;
+  spec = svfs_cli_load_spec (spec_arg, bundle_arg, error);
+  if (spec == NULL)
+    return NULL;
+
+  mounter = svfs_mounter_new (spec, config);
+  plan = svfs_mounter_compile (mounter, error);
+  if (plan != NULL && mounter_out != NULL)
+    *mounter_out = g_steal_pointer (&mounter);
+  return plan;
+}
+
 void
 svfs_cli_print_json (JsonNode *node)
 {

@@ -76,6 +76,13 @@ SvfsSpec *svfs_cli_load_spec       (const char   *spec_arg,
 /* Applies "KEY=VALUE" strings to a new config, each checked as given. */
 SvfsConfig *svfs_cli_build_config  (char        **assignments,
                                     GError      **error);
+/* Loads the spec, applies "KEY=VALUE" settings and compiles the plan;
+ * @mounter (optional) receives the mounter, to apply the plan with. */
+SvfsMountPlan *svfs_cli_compile    (const char   *spec_arg,
+                                    const char   *bundle_arg,
+                                    char        **assignments,
+                                    SvfsMounter **mounter,
+                                    GError      **error);
 void      svfs_cli_print_json      (JsonNode     *node);
 
 G_END_DECLS

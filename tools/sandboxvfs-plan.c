@@ -21,9 +21,6 @@ svfs_cli_plan_main (int    argc,
   g_auto(GStrv) config_args = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SvfsSpec) spec = NULL;
-  g_autoptr(SvfsConfig) config = NULL;
-  g_autoptr(SvfsMounter) mounter = NULL;
   g_autoptr(SvfsMountPlan) plan = NULL;
   g_autofree char *text = NULL;
   SvfsCliFormat format = SVFS_CLI_FORMAT_TABLE;
@@ -55,16 +52,7 @@ svfs_cli_plan_main (int    argc,
   if (status >= 0)
     return status;
 
-  config = svfs_cli_build_config (config_args, &error);
-  if (config == NULL)
-    return svfs_cli_fail (format, error);
-
-  spec = svfs_cli_load_spec (spec_arg, bundle, &error);
-  if (spec == NULL)
-    return svfs_cli_fail (format, error);
-
-  mounter = svfs_mounter_new (spec, config);
-  plan = svfs_mounter_compile (mounter, &error);
+  plan = svfs_cli_compile (spec_arg, bundle, config_args, NULL, &error);
   if (plan == NULL)
     return svfs_cli_fail (format, error);
 

@@ -38,8 +38,6 @@ svfs_cli_run_main (int    argc,
   g_auto(GStrv) command = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SvfsSpec) spec = NULL;
-  g_autoptr(SvfsConfig) config = NULL;
   g_autoptr(SvfsMounter) mounter = NULL;
   g_autoptr(SvfsMountPlan) plan = NULL;
   g_autoptr(SvfsMountNamespace) ns = NULL;
@@ -60,7 +58,8 @@ svfs_cli_run_main (int    argc,
     "Build the bundle's filesystem view in new namespaces and run process.args\n"
     "(or ARGV) inside with the spec's environment, working directory and user.\n"
     "Exits with the process's status (128+N when killed by signal N). Nothing\n"
-    "stays behind on the host. Needs root for now.");
+    "stays behind on the host. An ordinary user gets a user namespace in which\n"
+    "they are root (where the host allows unprivileged user namespaces).");
   g_option_context_add_main_entries (context, entries, NULL);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -68,16 +67,7 @@ svfs_cli_run_main (int    argc,
   if (bundle == NULL)
     return svfs_cli_usage_error ("run", "missing --bundle DIR");
 
-  config = svfs_cli_build_config (config_args, &error);
-  if (config == NULL)
-    return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
-
-  spec = svfs_cli_load_spec (NULL, bundle, &error);
-  if (spec == NULL)
-    return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
-
-  mounter = svfs_mounter_new (spec, config);
-  plan = svfs_mounter_compile (mounter, &error);
+  plan = svfs_cli_compile (NULL, bundle, config_args, &mounter, &error);
   if (plan == NULL)
     return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
 
