@@ -7,6 +7,14 @@
  * mounts compile in under 1 s on 2 cores, flat cost per mount, peak memory
  * under 100 MB.
  *
+ * Measured on the 2-core VM: compiling 100,000 mounts takes about 0.2 s
+ * (2 us per mount from 1,000 mounts up), parsing them about 0.6 s.  The
+ * peak is about 230 MiB, of which json-glib's document tree alone is about
+ * 150 MiB for this 13 MB spec (a bare json_parser_load_from_data of the
+ * same text); the compiler adds about 40 MiB.  The memory target cannot be
+ * met while specs are parsed into a json-glib tree, which the project
+ * requires.
+ *
  *   meson test -C build --benchmark bench-compile -v
  *   build/tests/bench/bench-compile [N…]
  *
