@@ -30,6 +30,7 @@
 #include "svfs-mount-plan-private.h"
 #include "svfs-mounter.h"
 #include "svfs-path-private.h"
+#include "svfs-spec-private.h"
 
 #include <glib/gstdio.h>
 
@@ -54,6 +55,11 @@ typedef struct {
                                * nodes and instances, as in a user namespace, but sources cloned here */
   guint          owner_uid;
   guint          owner_gid;
+  gboolean       spec_userns; /* root creating the spec's user namespace: the parent writes its maps */
+  char          *uid_map;     /* … the maps to write, one "inside outside count" line each */
+  char          *gid_map;
+  gboolean       root_uid_mapped; /* … whether uid / gid 0 inside are mapped (the builder takes them) */
+  gboolean       root_gid_mapped;
   GArray        *host_paths;  /* SvfsHostPath, opened by the child before staging */
   GPtrArray     *cleanup;     /* char *: on-disk overlay directories we created */
   GPtrArray     *trees;       /* Tree: host directories visible in the container */
@@ -93,6 +99,8 @@ builder_clear (Builder *b)
   g_clear_pointer (&b->trees, g_ptr_array_unref);
   g_clear_pointer (&b->uppers, g_ptr_array_unref);
   g_clear_pointer (&b->probe, g_ptr_array_unref);
+  g_clear_pointer (&b->uid_map, g_free);
+  g_clear_pointer (&b->gid_map, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Builder, builder_clear)
@@ -1061,6 +1069,83 @@ build_devices (Builder *b)
     }
 }
 
+/* linux.uidMappings / gidMappings as the text of a uid_map / gid_map:
+ * at least one mapping, none empty, none past 2^32 - 1, no two overlapping
+ * inside or outside, and at most the kernel's 340 lines. */
+static char *
+build_id_map (SvfsSpec    *spec,
+              const char  *name,
+              gboolean    *root_mapped,
+              GError     **error)
+{
+  JsonObject *linux_ = svfs_json_get_object_member (json_node_get_object (svfs_spec_get_json (spec)), "linux");
+  JsonArray *array = svfs_json_get_array_member (linux_, name);
+  guint n = array != NULL ? json_array_get_length (array) : 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree gint64 *ranges = g_new0 (gint64, 3 * (n + 1));
+
+  *root_mapped = FALSE;
+  if (n == 0)
+    {
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                   "linux.%s: a user namespace created as root needs at least one mapping", name);
+      return NULL;
+    }
+  if (n > 340)
+    {
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                   "linux.%s: %u mappings, the kernel takes at most 340", name, n);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *m = json_array_get_object_element (array, i);
+      gint64 inside = svfs_json_get_int_member (m, "containerID", -1);
+      gint64 outside = svfs_json_get_int_member (m, "hostID", -1);
+      gint64 size = svfs_json_get_int_member (m, "size", -1);
+
+      if (inside < 0 || outside < 0 || size < 0)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                       "linux.%s[%u]: containerID, hostID and size are required", name, i);
+          return NULL;
+        }
+      if (size == 0)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                       "linux.%s[%u]: the mapping is empty (size 0)", name, i);
+          return NULL;
+        }
+      if (inside + size > G_MAXUINT32 || outside + size > G_MAXUINT32)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                       "linux.%s[%u]: the mapping goes past id 4294967294", name, i);
+          return NULL;
+        }
+      for (guint k = 0; k < i; k++)
+        {
+          gint64 ki = ranges[3 * k], ko = ranges[3 * k + 1], ks = ranges[3 * k + 2];
+          const char *which = inside < ki + ks && ki < inside + size ? "containerID"
+                              : outside < ko + ks && ko < outside + size ? "hostID" : NULL;
+
+          if (which != NULL)
+            {
+              g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                           "linux.%s[%u]: overlaps linux.%s[%u] (%s ranges)", name, i, name, k, which);
+              return NULL;
+            }
+        }
+      ranges[3 * i] = inside;
+      ranges[3 * i + 1] = outside;
+      ranges[3 * i + 2] = size;
+      if (inside == 0)
+        *root_mapped = TRUE;
+      g_string_append_printf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                              inside, outside, size);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static gboolean
 build_namespaces (Builder  *b,
                   GError  **error)
@@ -1084,13 +1169,45 @@ build_namespaces (Builder  *b,
 
   /* An unprivileged caller always gets a user namespace (mapping it to
    * root), and so does an owner (made once the view is built); root keeps
-   * the initial one (mknod, no locked mounts). */
+   * the initial one (mknod, no locked mounts) unless the spec asks for a
+   * user namespace: then, as runc does, the child is cloned into it, root
+   * writes the spec's maps and the view is built inside it as for an
+   * unprivileged caller (binds of the host's device nodes, nosuid/nodev). */
   if (svfs_spec_has_namespace (spec, "user") && !b->userns && !b->owner)
     {
-      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                           "linux.namespaces: a user namespace with the spec's id mappings is not supported "
-                           "as root yet");
-      return FALSE;
+      const char *path = svfs_spec_get_namespace_path (spec, "user");
+
+      if (path != NULL)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
+                       "linux.namespaces: joining the existing user namespace \"%s\" is not supported yet",
+                       path);
+          return FALSE;
+        }
+      b->uid_map = build_id_map (spec, "uidMappings", &b->root_uid_mapped, error);
+      if (b->uid_map == NULL)
+        return FALSE;
+      b->gid_map = build_id_map (spec, "gidMappings", &b->root_gid_mapped, error);
+      if (b->gid_map == NULL)
+        return FALSE;
+      b->userns = TRUE;
+      b->spec_userns = TRUE;
+      b->clone_flags |= CLONE_NEWUSER;
+    }
+  else if (b->userns || b->owner)
+    {
+      JsonObject *linux_ = svfs_json_get_object_member (json_node_get_object (svfs_spec_get_json (spec)), "linux");
+      JsonArray *uids = svfs_json_get_array_member (linux_, "uidMappings");
+      JsonArray *gids = svfs_json_get_array_member (linux_, "gidMappings");
+
+      if ((uids != NULL && json_array_get_length (uids) > 0) || (gids != NULL && json_array_get_length (gids) > 0))
+        g_ptr_array_add (b->warnings,
+                         g_strdup_printf ("linux.uidMappings and linux.gidMappings are ignored: %s "
+                                          "(uid %u, gid %u) to root",
+                                          b->owner ? "the owner's user namespace maps only the owner"
+                                                   : "an ordinary user's user namespace maps only the caller",
+                                          b->owner ? b->owner_uid : (guint) geteuid (),
+                                          b->owner ? b->owner_gid : (guint) getegid ()));
     }
   if (svfs_spec_has_namespace (spec, "time"))
     {
@@ -1259,30 +1376,37 @@ owner_from_mounter (Builder  *b,
  * the holder go on.  Returns what reading the next byte (the holder's
  * ready) returns; on failure kills the holder, fills @result and returns
  * 0. */
+/* The same for root creating the spec's user namespace (@b->spec_userns):
+ * the child asks first thing, root writes the spec's maps and leaves
+ * setgroups allowed, as runc does. */
 static ssize_t
 grant_owner_maps (pid_t                  pid,
                   const SvfsExecProgram *prog,
+                  const Builder         *b,
                   char                   first,
                   int                    sync_fd,
                   int                    control_fd,
                   SvfsExecResult        *result)
 {
   static const char * const files[] = { "setgroups", "uid_map", "gid_map" };
-  const char *stage = "the holder did not ask for the owner's id maps";
+  const char *stage = b->spec_userns ? "the set-up process did not ask for the spec's id maps"
+                                     : "the holder did not ask for the owner's id maps";
   int err = EPROTO;
   char byte;
   ssize_t n;
 
-  for (guint i = 0; first == 'U' && i < G_N_ELEMENTS (files); i++)
+  for (guint i = b->spec_userns ? 1 : 0; first == 'U' && i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, files[i]);
       g_autofree char *text = i == 0 ? g_strdup ("deny")
-                                     : g_strdup_printf ("0 %u 1", i == 1 ? (guint) prog->outer_uid
-                                                                          : (guint) prog->outer_gid);
+                              : b->spec_userns ? g_strdup (i == 1 ? b->uid_map : b->gid_map)
+                              : g_strdup_printf ("0 %u 1", i == 1 ? (guint) prog->outer_uid
+                                                                  : (guint) prog->outer_gid);
       int fd = open (path, O_WRONLY | O_CLOEXEC);
       gsize len = strlen (text);
 
-      stage = "writing the id maps of the owner's user namespace";
+      stage = b->spec_userns ? "writing the spec's id maps (linux.uidMappings, linux.gidMappings)"
+                             : "writing the id maps of the owner's user namespace";
       if (fd < 0 || write (fd, text, len) != (gssize) len)
         {
           err = errno;
@@ -1405,6 +1529,9 @@ apply (SvfsMounter    *self,
   prog.hostname = b.hostname;
   prog.root_rdonly = b.root_rdonly;
   prog.userns = b.userns;
+  prog.parent_maps = b.spec_userns;
+  prog.take_root_uid = b.root_uid_mapped;
+  prog.take_root_gid = b.root_gid_mapped;
   prog.owner = b.owner;
   prog.outer_uid = b.owner ? b.owner_uid : geteuid ();
   prog.outer_gid = b.owner ? b.owner_gid : getegid ();
@@ -1468,7 +1595,7 @@ apply (SvfsMounter    *self,
       close (sync_pipe[0]);
       close (control_pipe[1]);
       munmap (result, result_size);
-      if (b.userns && (err == EPERM || err == ENOSPC || err == EACCES || err == EUSERS))
+      if (b.userns && !b.spec_userns && (err == EPERM || err == ENOSPC || err == EACCES || err == EUSERS))
         set_userns_error (error, err, "clone");
       else
         g_set_error (error, SVFS_ERROR, err == EPERM ? SVFS_ERROR_PERMISSION_DENIED : SVFS_ERROR_MOUNT_FAILED,
@@ -1479,8 +1606,8 @@ apply (SvfsMounter    *self,
   do
     n = read (sync_pipe[0], &byte, 1);
   while (n < 0 && errno == EINTR);
-  if (n == 1 && b.owner)
-    n = grant_owner_maps ((pid_t) pid, &prog, byte, sync_pipe[0], control_pipe[1], result);
+  if (n == 1 && (b.owner || b.spec_userns))
+    n = grant_owner_maps ((pid_t) pid, &prog, &b, byte, sync_pipe[0], control_pipe[1], result);
   close (sync_pipe[0]);
 
   if (n != 1)
@@ -1501,7 +1628,7 @@ apply (SvfsMounter    *self,
         while (waitpid ((pid_t) pid, &status, 0) < 0 && errno == EINTR)
           ;
       close (control_pipe[1]);
-      if (b.userns && result->failed_op < 0 && result->error_code == SVFS_ERROR_PERMISSION_DENIED &&
+      if (b.userns && !b.spec_userns && result->failed_op < 0 && result->error_code == SVFS_ERROR_PERMISSION_DENIED &&
           result->stage != NULL)
         set_userns_error (error, result->sys_errno, result->stage);
       else
@@ -1566,8 +1693,13 @@ apply (SvfsMounter    *self,
  * and `maskedPaths`. Read-only mounts still get their missing mount
  * points, in memory.
  *
- * As root the namespaces are made directly. Otherwise a user namespace
- * maps the caller to root: device nodes are binds of the host's, every
+ * As root the namespaces are made directly; when the spec asks for a
+ * user namespace, it is made with the spec's `linux.uidMappings` and
+ * `linux.gidMappings` (as runc does) and the view is built inside it as
+ * below (mappings that are missing, empty or overlap fail with
+ * %SVFS_ERROR_INVALID_SPEC). Otherwise a user namespace
+ * maps the caller to root (the spec's mappings are ignored, with a
+ * warning): device nodes are binds of the host's, every
  * mount gets `nosuid` (and `nodev`, except `/dev`), and proc, sysfs and
  * mqueue are the host's when the spec shares those namespaces. Root can
  * build them for another user instead, in a user namespace that user owns

@@ -1370,6 +1370,126 @@ test_erofs (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+/* overlay2 all:self with a read-only root (which gets no overlay): the
+ * upper of a bind inside the rootfs cannot be whited out in the root's
+ * upper, so an empty read-only tmpfs covers it. */
+static void
+test_self_upper_under_readonly_root (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+  /* Every mount point exists: the root gets no memory overlay. */
+  for (guint i = 0; i < 5; i++)
+    make_dir (f->rootfs, (const char *[]) { "data", "proc", "sys", "dev", "tmp" }[i]);
+  write_file (f->rootfs, "data/file", "lower\n");
+  before = g_strdup_printf ("%s/data/file", f->rootfs);
+
+  mounter = make_mounter (f, TRUE,
+    "{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"rootfs/data\", \"options\": [\"rbind\"]}",
+    NULL, "all:self");
+  ns = apply (mounter);
+  g_assert_cmpuint (count_prefixed (f->rootfs, ".sandboxvfs-upper.data."), ==, 1);
+  out = run_in (ns, "echo changed > /data/file; cat /data/file; "
+                    "u=$(ls -d /.sandboxvfs-upper.data.*) && ls -A $u | wc -l; "
+                    "grep \" $u \" /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1; "
+                    "grep \" $u \" /proc/self/mountinfo | sed 's/.* - //' | cut -d' ' -f1; "
+                    "touch $u/x 2>/dev/null || echo refused; touch /new 2>/dev/null || echo read-only", NULL);
+  g_assert_cmpstr (out, ==, "changed\n0\nro\ntmpfs\nrefused\nread-only\n");
+  after = read_file (before);
+  g_assert_cmpstr (after, ==, "lower\n");
+  svfs_mount_namespace_close (ns);
+  g_clear_object (&ns);
+  g_assert_cmpuint (count_prefixed (f->rootfs, ".sandboxvfs-upper."), ==, 0);
+  assert_host_unchanged (f);
+}
+
+/* The root from an erofs image (dev.gvisor.spec.rootfs.* hint), as root:
+ * read-only as it is, or under a memory overlay ("self" has no place next
+ * to an image: memory).  As a user: refused, naming the root. */
+static void
+test_erofs_root (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *mkfs = g_find_program_in_path ("mkfs.erofs");
+  g_autofree char *image = NULL;
+  g_autofree char *content = NULL;
+  g_autoptr(GError) error = NULL;
+  /* overlay2=none and no overlay in the hint; the hint's "self". */
+  static const char * const overlays[] = { "", ", \"dev.gvisor.spec.rootfs.overlay\": \"self\"" };
+  int status = 0;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+  if (mkfs == NULL)
+    {
+      g_test_skip ("mkfs.erofs (erofs-utils) is not installed");
+      return;
+    }
+  content = g_build_filename (f->bundle, "root-content", NULL);
+  image = g_build_filename (f->bundle, "root.erofs", NULL);
+  for (guint i = 0; i < 6; i++)
+    make_dir (content, (const char *[]) { "etc", "usr", "proc", "sys", "dev", "tmp" }[i]);
+  make_link (content, "bin", "usr/bin");
+  make_link (content, "lib", "usr/lib");
+  make_link (content, "lib64", "usr/lib64");
+  write_file (content, "etc/hostname", "image\n");
+  {
+    const char *argv[] = { mkfs, "--quiet", image, content, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+  }
+
+  for (guint k = 0; k < G_N_ELEMENTS (overlays); k++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"ociVersion\": \"1.0.2\","
+        " \"process\": {\"args\": [\"/bin/true\"], \"env\": [\"PATH=/usr/bin:/bin\"], \"cwd\": \"/\"},"
+        " \"root\": {\"path\": \"%s\"},"
+        " \"mounts\": [{\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\","
+        "               \"options\": [\"rbind\", \"ro\"]}],"
+        " \"annotations\": {\"dev.gvisor.spec.rootfs.source\": \"%s\","
+        "                   \"dev.gvisor.spec.rootfs.type\": \"erofs\"%s},"
+        " \"linux\": {\"namespaces\": [%s]}}",
+        f->rootfs, image, overlays[k], test_namespaces);
+      g_autoptr(SvfsSpec) spec = svfs_spec_new_from_data (json, -1, &error);
+      g_autoptr(SvfsConfig) config = svfs_config_new ();
+      g_autoptr(SvfsMounter) mounter = NULL;
+      g_autoptr(SvfsMountNamespace) ns = NULL;
+      g_autofree char *out = NULL;
+
+      g_assert_no_error (error);
+      svfs_spec_set_bundle_dir (spec, f->bundle);
+      svfs_config_set (config, "overlay2", "none", &error);
+      g_assert_no_error (error);
+      mounter = svfs_mounter_new (spec, config);
+      ns = svfs_mounter_apply (mounter, NULL, NULL, &error);
+      if (geteuid () != 0)
+        {
+          g_assert_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED);
+          g_assert_nonnull (strstr (error->message, "root \""));
+          g_assert_nonnull (strstr (error->message, "erofs"));
+          g_assert_null (ns);
+          g_clear_error (&error);
+          break;
+        }
+      g_assert_no_error (error);
+      out = run_in (ns, "cat /etc/hostname; "
+                        "grep -E '^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ' /proc/self/mountinfo | sed 's/.* - //' | cut -d' ' -f1; "
+                        "(echo x > /new) 2>/dev/null && cat /new || echo read-only", NULL);
+      g_assert_cmpstr (out, ==, k == 0 ? "image\nerofs\nread-only\n" : "image\noverlay\nx\n");
+      svfs_mount_namespace_close (ns);
+    }
+  assert_host_unchanged (f);
+}
+
 /* As root, for another user (svfs_mounter_set_owner): the user namespace
  * belongs to the owner and maps its ids, and only those, to 0; what is
  * spawned runs as the owner without groups; a process of the owner can
@@ -1478,6 +1598,154 @@ test_owner (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+/* A mounter whose spec asks for a user namespace with @mappings (members
+ * of "linux") and runs as @uid:@gid inside. */
+static SvfsMounter *
+make_userns_mounter (Fixture    *f,
+                     const char *ns_extra,
+                     const char *mappings,
+                     guint       uid,
+                     guint       gid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsSpec) spec = NULL;
+  g_autofree char *json = g_strdup_printf (
+    "{\"ociVersion\": \"1.0.2\","
+    " \"process\": {\"args\": [\"/bin/true\"], \"env\": [\"PATH=/usr/bin:/bin\"], \"cwd\": \"/\","
+    "               \"user\": {\"uid\": %u, \"gid\": %u}},"
+    " \"root\": {\"path\": \"%s\"},"
+    " \"mounts\": [{\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\","
+    "               \"options\": [\"rbind\", \"ro\"]},"
+    "              {\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+    "               \"options\": [\"mode=1777\"]}],"
+    " \"linux\": {\"namespaces\": [%s, {\"type\": \"user\"%s}], %s}}",
+    uid, gid, f->rootfs, test_namespaces, ns_extra, mappings);
+
+  spec = svfs_spec_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  svfs_spec_set_bundle_dir (spec, f->bundle);
+  return svfs_mounter_new (spec, NULL);
+}
+
+static void
+assert_userns_refused (Fixture    *f,
+                       const char *ns_extra,
+                       const char *mappings,
+                       int         code,
+                       const char *needle)
+{
+  g_autoptr(SvfsMounter) mounter = make_userns_mounter (f, ns_extra, mappings, 0, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsMountNamespace) ns = svfs_mounter_apply (mounter, NULL, NULL, &error);
+
+  g_assert_error (error, SVFS_ERROR, code);
+  g_assert_null (ns);
+  if (strstr (error->message, needle) == NULL)
+    g_error ("\"%s\" not in \"%s\"", needle, error->message);
+}
+
+/* linux.namespaces asks for a user namespace with the spec's mappings.
+ * As root: made with those maps (written by root, setgroups allowed), the
+ * view built inside it; ids inside are the spec's, files show the mapped
+ * ids on the host; bad mappings and joining one are refused.  As a user:
+ * the mappings are ignored with a warning. */
+static void
+test_spec_userns (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char maps[] =
+    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 1000},"
+    "                  {\"containerID\": 1000, \"hostID\": 300000, \"size\": 10}],"
+    "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 2000}]";
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  const char * const *warnings;
+  gboolean warned = FALSE;
+  struct stat st;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  if (geteuid () != 0)
+    {
+      mounter = make_userns_mounter (f, "", maps, 0, 0);
+      ns = apply (mounter);
+      warnings = svfs_mount_namespace_get_warnings (ns);
+      for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+        warned |= strstr (warnings[i], "linux.uidMappings and linux.gidMappings are ignored") != NULL;
+      g_assert_true (warned);
+      out = run_in (ns, "read a b c </proc/self/uid_map; echo $a $b $c; id -u", NULL);
+      path = g_strdup_printf ("0 %u 1\n0\n", (guint) geteuid ());
+      g_assert_cmpstr (out, ==, path);
+      svfs_mount_namespace_close (ns);
+      g_clear_object (&ns);
+      assert_host_unchanged (f);
+      return;
+    }
+
+  assert_userns_refused (f, ", \"path\": \"/proc/1/ns/user\"", maps, SVFS_ERROR_UNSUPPORTED,
+                         "joining the existing user namespace \"/proc/1/ns/user\"");
+  assert_userns_refused (f, "", "\"uidMappings\": [], \"gidMappings\": []", SVFS_ERROR_INVALID_SPEC,
+                         "linux.uidMappings: a user namespace created as root needs at least one mapping");
+  assert_userns_refused (f, "",
+                         "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 10},"
+                         "                  {\"containerID\": 5, \"hostID\": 200000, \"size\": 10}],"
+                         "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 10}]",
+                         SVFS_ERROR_INVALID_SPEC, "linux.uidMappings[1]: overlaps linux.uidMappings[0]");
+  assert_userns_refused (f, "",
+                         "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 10}],"
+                         "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 0}]",
+                         SVFS_ERROR_INVALID_SPEC, "linux.gidMappings[0]: the mapping is empty");
+  assert_host_unchanged (f);
+
+  mounter = make_userns_mounter (f, "", maps, 1000, 1000);
+  ns = apply (mounter);
+  warnings = svfs_mount_namespace_get_warnings (ns);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    g_assert_null (strstr (warnings[i], "Mappings"));
+
+  out = run_in (ns, "cat /proc/self/uid_map /proc/self/gid_map | tr -s ' ' | sed 's/^ //'; id -u; id -g; id -G; "
+                    "touch /scratch/f; stat -c '%u %g' /scratch/f; cat /etc/hostname; "
+                    "grep ' /usr ' /proc/self/mountinfo | grep -q nosuid && echo nosuid",
+                NULL);
+  g_assert_cmpstr (out, ==,
+                   "0 100000 1000\n1000 300000 10\n0 200000 2000\n1000\n1000\n1000\n1000 1000\nrootfs\nnosuid\n");
+
+  /* On the host: the holder is root of the namespace (100000:200000), the
+   * file the process made belongs to the mapped ids. */
+  path = g_strdup_printf ("/proc/%d/status", (int) svfs_mount_namespace_get_pid (ns));
+  status = read_file (path);
+  g_assert_nonnull (strstr (status, "\nUid:\t100000\t100000\t100000\t100000\n"));
+  g_assert_nonnull (strstr (status, "\nGid:\t200000\t200000\t200000\t200000\n"));
+  g_assert_true (g_regex_match_simple ("\\nGroups:[ \\t]*\\n", status, 0, 0));
+  g_free (path);
+  path = g_strdup_printf ("/proc/%d/root/scratch/f", (int) svfs_mount_namespace_get_pid (ns));
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, 300000);
+  g_assert_cmpuint (st.st_gid, ==, 201000);
+
+  svfs_mount_namespace_close (ns);
+  g_clear_object (&ns);
+  g_clear_object (&mounter);
+
+  /* For an owner the mappings are ignored too, with a warning. */
+  mounter = make_userns_mounter (f, "", maps, 0, 0);
+  svfs_mounter_set_owner (mounter, 65534, 65534);
+  ns = apply (mounter);
+  warnings = svfs_mount_namespace_get_warnings (ns);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    warned |= strstr (warnings[i], "ignored: the owner's user namespace maps only the owner (uid 65534, "
+                                   "gid 65534)") != NULL;
+  g_assert_true (warned);
+  svfs_mount_namespace_close (ns);
+  g_clear_object (&ns);
+  assert_host_unchanged (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1501,7 +1769,10 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/readonly-mounts-and-paths", test_readonly_mounts_and_paths);
   ADD ("/svfs/mount-namespace/apply/proc-sys-cgroup", test_proc_sys_cgroup);
   ADD ("/svfs/mount-namespace/apply/erofs", test_erofs);
+  ADD ("/svfs/mount-namespace/apply/erofs-root-hint", test_erofs_root);
+  ADD ("/svfs/mount-namespace/apply/self-upper-under-readonly-root", test_self_upper_under_readonly_root);
   ADD ("/svfs/mount-namespace/apply/owner", test_owner);
+  ADD ("/svfs/mount-namespace/apply/spec-user-namespace", test_spec_userns);
 
   return g_test_run ();
 }

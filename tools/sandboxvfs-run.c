@@ -41,6 +41,7 @@ svfs_cli_run_main (int    argc,
   g_autoptr(SvfsMounter) mounter = NULL;
   g_autoptr(SvfsMountPlan) plan = NULL;
   g_autoptr(SvfsMountNamespace) ns = NULL;
+  const char * const *warnings;
   struct sigaction sa = { .sa_handler = forward_signal };
   int status = 0;
   GPid pid;
@@ -74,6 +75,9 @@ svfs_cli_run_main (int    argc,
   ns = svfs_mounter_apply (mounter, plan, NULL, &error);
   if (ns == NULL)
     return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
+  warnings = svfs_mount_namespace_get_warnings (ns);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    fprintf (stderr, "sandboxvfs: warning: %s\n", warnings[i]);
 
   sigaction (SIGTERM, &sa, NULL);
   sigaction (SIGHUP, &sa, NULL);

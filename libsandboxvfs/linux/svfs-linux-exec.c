@@ -1367,6 +1367,32 @@ write_id_maps (Exec *e)
   return 0;
 }
 
+/* SvfsExecProgram.parent_maps: root writes the spec's maps (a child
+ * cannot write more than its own id).  Raw syscalls: no threads here. */
+static int
+wait_for_parent_maps (Exec *e)
+{
+  const SvfsExecProgram *prog = e->prog;
+  char byte = 'U';
+  ssize_t n;
+
+  while (write (prog->sync_fd, &byte, 1) < 0 && errno == EINTR)
+    ;
+  do
+    n = read (prog->control_fd, &byte, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1)
+    return fail (e->r, -1, SVFS_ERROR_MOUNT_FAILED, "waiting for the spec's id maps", n < 0 ? errno : EPIPE, "");
+  /* Root's supplementary groups (gid 0) stay behind: setgroups is allowed. */
+  if (syscall (SYS_setgroups, 0, NULL) < 0)
+    return fail (e->r, -1, SVFS_ERROR_MOUNT_FAILED, "dropping supplementary groups", errno, "");
+  /* The holder is a copy of the caller's memory: the namespace's root
+   * (the same ids once it takes them) must not ptrace or read it. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return fail (e->r, -1, SVFS_ERROR_MOUNT_FAILED, "making the holder non-dumpable", errno, "");
+  return 0;
+}
+
 /* SvfsExecProgram.owner, once the view is built: the holder keeps only its
  * two pipes, takes the owner's ids and unshares a user namespace (owned by
  * the owner) with a copy of the mount namespace.  The kernel locks every
@@ -1451,7 +1477,7 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
     {
       e.forced = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
       copy_in_userns = true;
-      if (write_id_maps (&e) < 0)
+      if (prog->parent_maps ? wait_for_parent_maps (&e) < 0 : write_id_maps (&e) < 0)
         return -1;
     }
   else if (prog->owner)
@@ -1471,6 +1497,12 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
 
   if (open_host_paths (&e) < 0)
     return -1;
+  /* The spec's user namespace: from here on as its root (where mapped),
+   * so that what is created (tmpfs roots, overlay uppers) is root's inside. */
+  if (prog->parent_maps &&
+      ((prog->take_root_gid && syscall (SYS_setresgid, 0, 0, 0) < 0) ||
+       (prog->take_root_uid && syscall (SYS_setresuid, 0, 0, 0) < 0)))
+    return fail (r, -1, SVFS_ERROR_MOUNT_FAILED, "taking the ids of root in the user namespace", errno, "");
   if (make_staging (&e) < 0)
     return -1;
 

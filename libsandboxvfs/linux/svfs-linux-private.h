@@ -154,6 +154,11 @@ typedef struct {
   const char   *hostname;      /* set in a new UTS namespace, or NULL */
   bool          root_rdonly;
   bool          userns;        /* in a new user namespace: map, bind device nodes, force nosuid/nodev */
+  bool          parent_maps;   /* userns: root writes the spec's maps: the child writes 'U' to sync_fd
+                                * first and waits for one byte on the control pipe; once the host paths
+                                * are open it takes gid / uid 0 inside where they are mapped */
+  bool          take_root_uid;
+  bool          take_root_gid;
   uid_t         outer_uid;     /* the caller's ids, mapped to 0 inside (the owner's with owner) */
   gid_t         outer_gid;
   bool          owner;         /* root builds for outer_uid: device nodes bound, nosuid/nodev forced, and

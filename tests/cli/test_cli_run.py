@@ -149,3 +149,37 @@ def test_forbidden_user_namespaces_point_at_the_service(open_bundle, as_nobody):
     assert r.stderr.startswith("sandboxvfs: cannot create a user namespace")
     assert "max_user_namespaces is 0" in r.stderr
     assert "org.sandboxvfs.SandboxVfs1" in r.stderr
+
+
+USERNS_MAPPINGS = {
+    "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+    "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+}
+
+
+def with_user_namespace(bundle):
+    doc = json.loads((bundle / "config.json").read_text())
+    doc["linux"]["namespaces"].append({"type": "user"})
+    doc["linux"].update(USERNS_MAPPINGS)
+    (bundle / "config.json").write_text(json.dumps(doc))
+
+
+def test_spec_user_namespace(open_bundle, as_nobody):
+    """As root, the spec's user namespace gets the spec's maps; as an
+    ordinary user they are ignored (the caller is root inside), with a
+    warning on stderr."""
+    with_user_namespace(open_bundle)
+    before = host_mounts()
+    script = "read a b c </proc/self/uid_map; echo $a $b $c; id -u"
+    if os.geteuid() == 0:
+        r = run("--bundle", str(open_bundle), "--", "sh", "-c", script)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == "0 100000 65536\n0\n"
+        assert "uidMappings" not in r.stderr
+    prefix, env, cli = as_nobody
+    r = subprocess.run([*prefix, cli, "run", "--bundle", str(open_bundle), "--", "sh", "-c", script],
+                       capture_output=True, timeout=60, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0 65534 1\n0\n" if os.geteuid() == 0 else r.stdout == f"0 {os.geteuid()} 1\n0\n"
+    assert "sandboxvfs: warning: linux.uidMappings and linux.gidMappings are ignored" in r.stderr
+    assert host_mounts() == before
