@@ -1250,15 +1250,52 @@ svfs_device_registry_enumerate_finish (SvfsDeviceRegistry   *self,
   return devices;
 }
 
+static void
+add_optional_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* One entry of the devices JSON of CONTRACT.md §3: kind, path, major and
+ * minor, then pci, vendor, device, model and uuid when they are known. */
+static JsonNode *
+device_listing_json (SvfsDevice *device)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, svfs_device_get_kind (device));
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, svfs_device_get_path (device));
+  json_builder_set_member_name (builder, "major");
+  json_builder_add_int_value (builder, svfs_device_get_major (device));
+  json_builder_set_member_name (builder, "minor");
+  json_builder_add_int_value (builder, svfs_device_get_minor (device));
+  add_optional_string (builder, "pci", svfs_device_get_pci_address (device));
+  add_optional_string (builder, "vendor", svfs_device_get_vendor (device));
+  add_optional_string (builder, "device", svfs_device_get_device_id (device));
+  add_optional_string (builder, "model", svfs_device_get_model (device));
+  add_optional_string (builder, "uuid", svfs_device_get_uuid (device));
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 /**
  * svfs_device_registry_devices_to_json:
  * @devices: a #GListModel of [class@Svfs.Device]
  * @warnings: (nullable) (array zero-terminated=1): warnings, or %NULL
  *
  * Describes devices as the JSON document of `sandboxvfs devices --format
- * json`: `{"devices": […], "warnings": […]}`, each device as
- * [method@Svfs.Device.to_json] gives it; `warnings` is only present when
- * there are some.
+ * json`: `{"devices": […], "warnings": […]}`. Each device has `kind`,
+ * `path`, `major` and `minor`, then `pci`, `vendor`, `device`, `model` and
+ * `uuid` when they are known; `warnings` is only present when there are
+ * some.
  *
  * Returns: (transfer full): a JSON object node
  *
@@ -1281,7 +1318,7 @@ svfs_device_registry_devices_to_json (GListModel         *devices,
     {
       g_autoptr(SvfsDevice) device = g_list_model_get_item (devices, i);
 
-      json_builder_add_value (builder, svfs_device_to_json (device));
+      json_builder_add_value (builder, device_listing_json (device));
     }
   json_builder_end_array (builder);
   if (warnings != NULL && warnings[0] != NULL)

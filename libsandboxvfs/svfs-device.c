@@ -737,11 +737,10 @@ svfs_device_get_uuid (SvfsDevice *self)
  * svfs_device_to_json:
  * @self: a #SvfsDevice
  *
- * Describes the device as a JSON object with the members `path`, `type`,
- * `major`, `minor`, `mode`, `uid` and `gid` (the `devices` entries of
- * the plan JSON), followed by `kind` for a device that is not from the
- * spec, and `pci`, `vendor`, `device`, `model` and `uuid` when they are
- * known.
+ * Describes the device as a JSON object with exactly the members `path`,
+ * `type`, `major`, `minor`, `mode`, `uid` and `gid`: an entry of the plan
+ * JSON's `devices`. [func@Svfs.DeviceRegistry.devices_to_json] describes
+ * discovered devices for `sandboxvfs devices` instead.
  *
  * Returns: (transfer full): a JSON object node
  *
@@ -770,36 +769,6 @@ svfs_device_to_json (SvfsDevice *self)
   json_builder_set_member_name (builder, "gid");
   json_builder_add_int_value (builder, self->gid);
 
-  if (!g_str_equal (self->kind, "spec"))
-    {
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, self->kind);
-    }
-  if (self->pci_address != NULL)
-    {
-      json_builder_set_member_name (builder, "pci");
-      json_builder_add_string_value (builder, self->pci_address);
-    }
-  if (self->vendor != NULL)
-    {
-      json_builder_set_member_name (builder, "vendor");
-      json_builder_add_string_value (builder, self->vendor);
-    }
-  if (self->device_id != NULL)
-    {
-      json_builder_set_member_name (builder, "device");
-      json_builder_add_string_value (builder, self->device_id);
-    }
-  if (self->model != NULL)
-    {
-      json_builder_set_member_name (builder, "model");
-      json_builder_add_string_value (builder, self->model);
-    }
-  if (self->uuid != NULL)
-    {
-      json_builder_set_member_name (builder, "uuid");
-      json_builder_add_string_value (builder, self->uuid);
-    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

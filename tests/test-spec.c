@@ -636,10 +636,9 @@ test_device_discovered_json (void)
   gint64 major = 0;
   guint mode = 0;
 
+  /* The plan's form: exactly the members of CONTRACT.md's plan devices. */
   assert_json_equals (node, "{\"path\": \"/dev/accel0\", \"type\": \"c\", \"major\": 121, \"minor\": 0,"
-                            " \"mode\": 438, \"uid\": 0, \"gid\": 0, \"kind\": \"tpu\","
-                            " \"pci\": \"0000:00:04.0\", \"vendor\": \"0x1ae0\", \"device\": \"0x005e\","
-                            " \"model\": \"v4\"}");
+                            " \"mode\": 438, \"uid\": 0, \"gid\": 0}");
   g_object_get (tpu, "pci-address", &pci, "major", &major, "mode", &mode, NULL);
   g_assert_cmpstr (pci, ==, "0000:00:04.0");
   g_assert_cmpint (major, ==, 121);

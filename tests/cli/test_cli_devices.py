@@ -69,8 +69,13 @@ def test_h100_json(testbed, mode):
     assert brief(doc)[:2] == [("nvidia-gpu", "/dev/nvidia0", 195, 0),
                               ("nvidia-gpu", "/dev/nvidia1", 195, 1)]
     gpu = doc["devices"][0]
-    assert (gpu["pci"], gpu["vendor"], gpu["device"], gpu["type"]) == \
-        ("0000:18:00.0", "0x10de", "0x2330", "c")
+    # Exactly the members of CONTRACT.md's devices JSON (model and uuid are
+    # known here from /proc/driver/nvidia).
+    assert set(gpu) == {"kind", "path", "major", "minor", "pci", "vendor", "device",
+                        "model", "uuid"}
+    assert (gpu["pci"], gpu["vendor"], gpu["device"]) == ("0000:18:00.0", "0x10de", "0x2330")
+    ctl = [d for d in doc["devices"] if d["kind"] == "nvidia-control"][0]
+    assert ctl == {"kind": "nvidia-control", "path": "/dev/nvidiactl", "major": 195, "minor": 255}
     assert len([d for d in doc["devices"] if d["kind"] == "nvidia-gpu"]) == 8
     assert ("nvidia-control", "/dev/nvidiactl", 195, 255) in brief(doc)
     assert ("nvidia-uvm", "/dev/nvidia-uvm", 510, 0) in brief(doc)
@@ -83,6 +88,8 @@ def test_tpu_v4_json(testbed, mode):
     doc = doc_of(r)
     assert brief(doc) == [("tpu", f"/dev/accel{i}", 121, i) for i in range(4)]
     assert doc["devices"][0]["model"] == "v4"
+    assert set(doc["devices"][0]) == {"kind", "path", "major", "minor", "pci", "vendor",
+                                      "device", "model"}
     assert doc["devices"][0]["vendor"] == "0x1ae0"
     assert doc["devices"][0]["device"] == "0x005e"
 
