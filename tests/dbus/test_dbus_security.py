@@ -223,6 +223,25 @@ class TestAccessAsCaller(SystemRulesTestCase):
         answer = self.nobody_create((bind('/data', 'x', 'ro'), self.public))
         self.assertIn('ok' if 'ok' in answer else answer.get('error'), PASSED, answer)
 
+    def test_erofs_images_are_refused_for_non_root_callers(self):
+        spec = minimal_spec('label')
+        spec['mounts'] = [{'destination': '/opt', 'type': 'erofs', 'source': '/var/opt.erofs'}]
+        answer = run_as_nobody(self.bus.address, {
+            'method': 'CreateContainer', 'spec': json.dumps(spec),
+            'sources': [self.nobody_root]})
+        self.assertEqual(answer.get('error'), ERROR_PREFIX + 'PermissionDenied', answer)
+        self.assertIn('mounts[0] "/opt": erofs images are not mounted', answer['message'])
+
+        spec = minimal_spec('label')
+        spec.setdefault('annotations', {}).update({
+            'dev.gvisor.spec.rootfs.source': '/var/root.erofs',
+            'dev.gvisor.spec.rootfs.type': 'erofs'})
+        answer = run_as_nobody(self.bus.address, {
+            'method': 'CreateContainer', 'spec': json.dumps(spec),
+            'sources': [self.nobody_root]})
+        self.assertEqual(answer.get('error'), ERROR_PREFIX + 'PermissionDenied', answer)
+        self.assertIn('root: erofs images are not mounted', answer['message'])
+
     def test_root_may_use_what_root_may_read(self):
         self.assertIn(self.create_outcome(minimal_spec(self.rootfs, [bind('/data', 'x', 'ro')]),
                                           self.fds(self.rootfs, self.private)), PASSED)

@@ -374,6 +374,39 @@ compile_as_caller (gpointer   user_data,
   return TRUE;
 }
 
+/* An erofs image is named by a host path, not passed as an fd, and the
+ * kernel's erofs parser would read it as root: a non-root caller of the
+ * system service could mount any image root can read, or feed the parser
+ * a hostile one.  So their containers get no erofs mounts. */
+static gboolean
+refuse_erofs_images (SvfsMountPlan  *plan,
+                     GError        **error)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (plan));
+
+  if (g_strcmp0 (svfs_mount_plan_get_root_type (plan), "erofs") == 0)
+    {
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED,
+                           "root: erofs images are not mounted for non-root callers of the "
+                           "system service (the image is a host path read by the kernel as root)");
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SvfsPlannedMount) m = g_list_model_get_item (G_LIST_MODEL (plan), i);
+
+      if (g_strcmp0 (svfs_planned_mount_get_fs_type (m), "erofs") == 0)
+        {
+          g_set_error (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED,
+                       "mounts[%d] \"%s\": erofs images are not mounted for non-root callers "
+                       "of the system service (the image is a host path read by the kernel as root)",
+                       svfs_planned_mount_get_spec_index (m), svfs_planned_mount_get_destination (m));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 prepare (Request  *req,
          GError  **error)
@@ -487,6 +520,10 @@ prepare (Request  *req,
         }
     }
   else if (!compile_as_caller (req, error))
+    return FALSE;
+
+  if (system && req->kind == REQUEST_CREATE_CONTAINER && req->caller->uid != 0 &&
+      !refuse_erofs_images (req->plan, error))
     return FALSE;
 
   if (req->kind == REQUEST_CREATE_CONTAINER &&
