@@ -199,43 +199,31 @@ set_propagation (SvfsOp          *op,
                  SvfsPropagation  propagation,
                  gboolean         recursive_default)
 {
-  switch (propagation)
+  /* The kernel's propagation type of each spec option; the r- forms apply
+   * to the whole tree. */
+  static const struct {
+    unsigned long type;
+    gboolean      recursive;
+  } kinds[] = {
+    [SVFS_PROPAGATION_PRIVATE]     = { MS_PRIVATE, FALSE },
+    [SVFS_PROPAGATION_RPRIVATE]    = { MS_PRIVATE, TRUE },
+    [SVFS_PROPAGATION_SLAVE]       = { MS_SLAVE, FALSE },
+    [SVFS_PROPAGATION_RSLAVE]      = { MS_SLAVE, TRUE },
+    [SVFS_PROPAGATION_SHARED]      = { MS_SHARED, FALSE },
+    [SVFS_PROPAGATION_RSHARED]     = { MS_SHARED, TRUE },
+    [SVFS_PROPAGATION_UNBINDABLE]  = { MS_UNBINDABLE, FALSE },
+    [SVFS_PROPAGATION_RUNBINDABLE] = { MS_UNBINDABLE, TRUE },
+  };
+
+  if (propagation == SVFS_PROPAGATION_DEFAULT || (guint) propagation >= G_N_ELEMENTS (kinds))
     {
-    case SVFS_PROPAGATION_PRIVATE:
-      op->propagation = MS_PRIVATE;
-      break;
-    case SVFS_PROPAGATION_RPRIVATE:
-      op->propagation = MS_PRIVATE;
-      op->propagation_recursive = TRUE;
-      break;
-    case SVFS_PROPAGATION_SLAVE:
-      op->propagation = MS_SLAVE;
-      break;
-    case SVFS_PROPAGATION_RSLAVE:
-      op->propagation = MS_SLAVE;
-      op->propagation_recursive = TRUE;
-      break;
-    case SVFS_PROPAGATION_SHARED:
-      op->propagation = MS_SHARED;
-      break;
-    case SVFS_PROPAGATION_RSHARED:
-      op->propagation = MS_SHARED;
-      op->propagation_recursive = TRUE;
-      break;
-    case SVFS_PROPAGATION_UNBINDABLE:
-      op->propagation = MS_UNBINDABLE;
-      break;
-    case SVFS_PROPAGATION_RUNBINDABLE:
-      op->propagation = MS_UNBINDABLE;
-      op->propagation_recursive = TRUE;
-      break;
-    case SVFS_PROPAGATION_DEFAULT:
-    default:
       /* Everything private (ARCHITECTURE.md, "Making it real"). */
       op->propagation = MS_PRIVATE;
       op->propagation_recursive = recursive_default;
-      break;
+      return;
     }
+  op->propagation = kinds[propagation].type;
+  op->propagation_recursive = kinds[propagation].recursive;
 }
 
 /* An fd that names a filesystem object (O_PATH or not), not a socket,
