@@ -15,18 +15,26 @@ G_BEGIN_DECLS
  * after the other namespaces, which it does not own (SvfsMounter:owner-uid). */
 #define SVFS_HOLDER_OWNER_USERNS 0x1
 
-/* Takes ownership of @pidfd and @control_fd (the holder process, ready and
- * pivoted), opens the namespace fds of @clone_flags (CLONE_NEW*) from
- * /proc/<pid>/ns and reads the mount table back.  On error the holder is
- * killed and reaped and everything is closed. */
+/* The namespace object for the holder @pid, made right after the clone
+ * so that this work overlaps the holder's: keeps the plan's warnings and
+ * opens the namespace fds of @clone_flags (CLONE_NEW*) from
+ * /proc/<pid>/ns.  It does not own the holder yet: on error the caller
+ * still reaps it. */
 SvfsMountNamespace *svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
                                                         SvfsSpec       *spec,
                                                         GPid            pid,
-                                                        int             pidfd,
-                                                        int             control_fd,
                                                         int             clone_flags,
-                                                        GPtrArray      *warnings,
                                                         GError        **error);
+
+/* The holder is ready and pivoted: @self takes ownership of @pidfd and
+ * @control_fd, adds @warnings, opens an owner's namespaces and reads the
+ * mount table back.  On error, unreffing @self kills and reaps the holder
+ * and closes everything. */
+gboolean svfs_mount_namespace_holder_ready (SvfsMountNamespace  *self,
+                                            int                  pidfd,
+                                            int                  control_fd,
+                                            GPtrArray           *warnings,
+                                            GError             **error);
 
 /* Takes @dirs (char *, owned): host directories removed when @self is
  * closed (on-disk overlay uppers). */

@@ -24,6 +24,7 @@
 #include "svfs-enums.h"
 #include "svfs-error.h"
 #include "svfs-mount-namespace-private.h"
+#include "svfs-path-private.h"
 #include "svfs-mount-plan-private.h"
 
 /**
@@ -69,6 +70,8 @@ struct _SvfsMountNamespace
   GMutex          lock;
   SvfsMountPlan  *plan;
   SvfsSpec       *spec;
+  char           *mountinfo;    /* the holder's mountinfo, read right after the build */
+  GOnce           table_once;   /* parses it into mounts and root on first use */
   GListStore     *mounts;       /* SvfsPlannedMount, read back */
   SvfsPlannedMount *root;       /* the "/" entry, read back */
   GListStore     *devices;      /* SvfsDevice, read back */
@@ -83,6 +86,7 @@ struct _SvfsMountNamespace
   int             join_fds[8];
   int             join_types[8];
   guint           n_join;
+  int             clone_flags;  /* CLONE_NEW* | SVFS_HOLDER_OWNER_USERNS */
   gboolean        userns;       /* in a user namespace of its own */
   gboolean        owner_userns; /* … made for an owner after the others: drop groups, join it late */
   GPtrArray      *cleanup_dirs; /* host directories removed on close (disk overlay uppers) */
@@ -205,6 +209,7 @@ svfs_mount_namespace_finalize (GObject *object)
     close_locked (self);
   g_clear_object (&self->plan);
   g_clear_object (&self->spec);
+  g_free (self->mountinfo);
   g_clear_object (&self->mounts);
   g_clear_object (&self->root);
   g_clear_object (&self->devices);
@@ -232,7 +237,7 @@ svfs_mount_namespace_get_property (GObject    *object,
       g_value_set_int (value, self->pid);
       break;
     case PROP_MOUNTS:
-      g_value_set_object (value, self->mounts);
+      g_value_set_object (value, svfs_mount_namespace_get_mounts (self));
       break;
     case PROP_CLOSED:
       g_value_set_boolean (value, svfs_mount_namespace_is_closed (self));
@@ -300,6 +305,7 @@ static void
 svfs_mount_namespace_init (SvfsMountNamespace *self)
 {
   g_mutex_init (&self->lock);
+  self->table_once = (GOnce) G_ONCE_INIT;
   self->mounts = g_list_store_new (SVFS_TYPE_PLANNED_MOUNT);
   self->devices = g_list_store_new (SVFS_TYPE_DEVICE);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -528,19 +534,17 @@ parse_mountinfo_line (GHashTable *planned_index,
   return g_steal_pointer (&m);
 }
 
-static gboolean
-read_mount_table (SvfsMountNamespace  *self,
-                  GError             **error)
+/* Parses the mountinfo text taken right after the build.  Only what
+ * asks for the table pays for it: `sandboxvfs run` never does.  A line
+ * the kernel wrote in a form we do not know is left out with a warning;
+ * the root falls back to the plan's. */
+static gpointer
+parse_mount_table (gpointer data)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/mountinfo", (int) self->pid);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  SvfsMountNamespace *self = data;
   g_autoptr(GHashTable) planned_index = index_planned (self->plan);
+  g_auto(GStrv) lines = g_strsplit (self->mountinfo != NULL ? self->mountinfo : "", "\n", -1);
 
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return FALSE;
-
-  lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(SvfsPlannedMount) m = NULL;
@@ -550,9 +554,8 @@ read_mount_table (SvfsMountNamespace  *self,
       m = parse_mountinfo_line (planned_index, lines[i]);
       if (m == NULL)
         {
-          g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED,
-                       "cannot parse %s line %u", path, i + 1);
-          return FALSE;
+          g_warning ("mountinfo of the holder %d, line %u: cannot parse “%s”", (int) self->pid, i + 1, lines[i]);
+          continue;
         }
       if (strcmp (m->destination, "/") == 0)
         {
@@ -572,10 +575,20 @@ read_mount_table (SvfsMountNamespace  *self,
 
   if (self->root == NULL)
     {
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED, "%s has no root mount", path);
-      return FALSE;
+      self->root = svfs_planned_mount_new ();
+      self->root->destination = g_strdup ("/");
+      self->root->fs_type = g_strdup (self->plan->root_type);
+      self->root->source = g_strdup (self->plan->root_source);
+      self->root->spec_index = -1;
     }
-  return TRUE;
+  g_clear_pointer (&self->mountinfo, g_free);
+  return self;
+}
+
+static void
+ensure_mount_table (SvfsMountNamespace *self)
+{
+  g_once (&self->table_once, parse_mount_table, self);
 }
 
 static void
@@ -583,8 +596,11 @@ read_devices (SvfsMountNamespace *self)
 {
   g_autofree char *root_path = g_strdup_printf ("/proc/%d/root", (int) self->pid);
   GListModel *planned = G_LIST_MODEL (self->plan->devices);
-  int root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int root_fd;
 
+  if (g_list_model_get_n_items (planned) == 0)
+    return;
+  root_fd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return;
 
@@ -658,14 +674,39 @@ open_ns (GPid         pid,
   return fd;
 }
 
+static gboolean
+open_holder_namespaces (SvfsMountNamespace  *self,
+                        GError             **error)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (ns_names); k++)
+    {
+      /* An owner's user namespace (SVFS_HOLDER_OWNER_USERNS) owns only
+       * the mount namespace: root joins the others first, then the user
+       * namespace, then the mount namespace (order 1…5, 0, 6). */
+      guint last = G_N_ELEMENTS (ns_names) - 1;
+      guint i = !self->owner_userns ? k : k + 1 < last ? k + 1 : k + 1 == last ? 0 : k;
+      int fd;
+
+      if (!(self->clone_flags & ns_names[i].type))
+        continue;
+      fd = open_ns (self->pid, ns_names[i].name, error);
+      if (fd < 0)
+        return FALSE;
+      self->join_fds[self->n_join] = fd;
+      self->join_types[self->n_join] = ns_names[i].type;
+      self->n_join++;
+      if (ns_names[i].type == CLONE_NEWNS)
+        self->mnt_ns_fd = fd;
+    }
+  self->user_ns_fd = open_ns (self->pid, "user", error);
+  return self->user_ns_fd >= 0;
+}
+
 SvfsMountNamespace *
 svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
                                      SvfsSpec       *spec,
                                      GPid            pid,
-                                     int             pidfd,
-                                     int             control_fd,
                                      int             clone_flags,
-                                     GPtrArray      *warnings,
                                      GError        **error)
 {
   g_autoptr(SvfsMountNamespace) self = g_object_new (SVFS_TYPE_MOUNT_NAMESPACE, NULL);
@@ -674,45 +715,45 @@ svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
   self->plan = g_object_ref (plan);
   self->spec = spec != NULL ? g_object_ref (spec) : NULL;
   self->pid = pid;
-  self->pidfd = pidfd;
-  self->control_fd = control_fd;
-
-  for (guint i = 0; plan_warnings != NULL && plan_warnings[i] != NULL; i++)
-    add_warning (self, g_strdup (plan_warnings[i]));
-  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
-    add_warning (self, g_strdup (g_ptr_array_index (warnings, i)));
-
-  for (guint k = 0; k < G_N_ELEMENTS (ns_names); k++)
-    {
-      /* An owner's user namespace (SVFS_HOLDER_OWNER_USERNS) owns only
-       * the mount namespace: root joins the others first, then the user
-       * namespace, then the mount namespace (order 1…5, 0, 6). */
-      guint last = G_N_ELEMENTS (ns_names) - 1;
-      guint i = !(clone_flags & SVFS_HOLDER_OWNER_USERNS) ? k : k + 1 < last ? k + 1 : k + 1 == last ? 0 : k;
-      int fd;
-
-      if (!(clone_flags & ns_names[i].type))
-        continue;
-      fd = open_ns (pid, ns_names[i].name, error);
-      if (fd < 0)
-        return NULL;
-      self->join_fds[self->n_join] = fd;
-      self->join_types[self->n_join] = ns_names[i].type;
-      self->n_join++;
-      if (ns_names[i].type == CLONE_NEWNS)
-        self->mnt_ns_fd = fd;
-    }
-  self->user_ns_fd = open_ns (pid, "user", error);
-  if (self->user_ns_fd < 0)
-    return NULL;
+  self->clone_flags = clone_flags;
   self->userns = (clone_flags & CLONE_NEWUSER) != 0;
   self->owner_userns = (clone_flags & SVFS_HOLDER_OWNER_USERNS) != 0;
 
-  if (!read_mount_table (self, error))
+  for (guint i = 0; plan_warnings != NULL && plan_warnings[i] != NULL; i++)
+    add_warning (self, g_strdup (plan_warnings[i]));
+
+  /* The namespaces exist from the clone on (an owner's user and mount
+   * namespaces only once the holder made them, when it is ready). */
+  if (!self->owner_userns && !open_holder_namespaces (self, error))
     return NULL;
-  read_devices (self);
 
   return g_steal_pointer (&self);
+}
+
+gboolean
+svfs_mount_namespace_holder_ready (SvfsMountNamespace  *self,
+                                   int                  pidfd,
+                                   int                  control_fd,
+                                   GPtrArray           *warnings,
+                                   GError             **error)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/mountinfo", (int) self->pid);
+
+  self->pidfd = pidfd;
+  self->control_fd = control_fd;
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    add_warning (self, g_strdup (g_ptr_array_index (warnings, i)));
+
+  if (self->owner_userns && !open_holder_namespaces (self, error))
+    return FALSE;
+
+  /* The table as the kernel has it now, before anything else can run in
+   * the namespace; parsed when first asked for. */
+  self->mountinfo = svfs_read_proc_file (path, error);
+  if (self->mountinfo == NULL)
+    return FALSE;
+  read_devices (self);
+  return TRUE;
 }
 
 /* --- accessors -------------------------------------------------------- */
@@ -758,6 +799,7 @@ GListModel *
 svfs_mount_namespace_get_mounts (SvfsMountNamespace *self)
 {
   g_return_val_if_fail (SVFS_IS_MOUNT_NAMESPACE (self), NULL);
+  ensure_mount_table (self);
   return G_LIST_MODEL (self->mounts);
 }
 
@@ -799,6 +841,7 @@ svfs_mount_namespace_to_json_node (SvfsMountNamespace *self)
 
   g_return_val_if_fail (SVFS_IS_MOUNT_NAMESPACE (self), NULL);
 
+  ensure_mount_table (self);
   root = (SvfsPlanJsonRoot) {
     .type = self->root->fs_type,
     .source = self->root->source,

@@ -68,7 +68,8 @@ typedef struct {
 } Builder;
 
 typedef struct {
-  char *host;   /* canonical host path */
+  int   fd;     /* the source (owned by the builder's fds) */
+  char *host;   /* its canonical host path, looked up only when there are self uppers */
   char *dest;   /* where it shows in the container */
   int   op;
 } Tree;
@@ -393,21 +394,16 @@ set_source (Builder     *b,
   return TRUE;
 }
 
-/* Records a directory source as visible in the container at @dest, so
- * that self uppers inside it can be hidden. */
+/* Records a source as visible in the container at @dest, so that self
+ * uppers inside it can be hidden (see hide_self_uppers()). */
 static void
 add_tree (Builder    *b,
           int         fd,
           const char *dest)
 {
-  struct stat st;
-  Tree *t;
-  char *host;
+  Tree *t = g_new0 (Tree, 1);
 
-  if (fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode) || (host = canonical_path (fd)) == NULL)
-    return;
-  t = g_new0 (Tree, 1);
-  t->host = host;
+  t->fd = fd;
   t->dest = g_strdup (dest);
   t->op = (int) b->ops->len - 1;
   g_ptr_array_add (b->trees, t);
@@ -962,7 +958,21 @@ plan_synthetic_mount_points (Builder *b)
 static void
 hide_self_uppers (Builder *b)
 {
-  GPtrArray *root_hide = g_ptr_array_new ();
+  GPtrArray *root_hide;
+
+  if (b->uppers->len == 0)
+    return;
+  /* Where the directory sources are on the host. */
+  for (guint t = 0; t < b->trees->len; t++)
+    {
+      Tree *tree = g_ptr_array_index (b->trees, t);
+      struct stat st;
+
+      if (fstat (tree->fd, &st) == 0 && S_ISDIR (st.st_mode))
+        tree->host = canonical_path (tree->fd);
+    }
+
+  root_hide = g_ptr_array_new ();
   for (guint u = 0; u < b->uppers->len; u++)
     {
       const char *upper = g_ptr_array_index (b->uppers, u);
@@ -970,10 +980,12 @@ hide_self_uppers (Builder *b)
       for (guint t = 0; t < b->trees->len; t++)
         {
           Tree *tree = g_ptr_array_index (b->trees, t);
-          gsize len = strlen (tree->host);
+          gsize len = tree->host != NULL ? strlen (tree->host) : 0;
           const char *rel;
           SvfsOp *op;
 
+          if (tree->host == NULL)
+            continue;
           if (strcmp (tree->host, "/") == 0)
             rel = upper + 1;
           else if (strncmp (upper, tree->host, len) == 0 && upper[len] == '/')
@@ -1275,7 +1287,8 @@ is_privileged (void)
 
   if (geteuid () != 0)
     return FALSE;
-  if (!g_file_get_contents ("/proc/self/uid_map", &map, NULL, NULL))
+  map = svfs_read_proc_file ("/proc/self/uid_map", NULL);
+  if (map == NULL)
     return TRUE;
   /* The initial namespace maps the whole range. */
   return strstr (map, "4294967295") != NULL;
@@ -1431,6 +1444,35 @@ grant_owner_maps (pid_t                  pid,
   return 0;
 }
 
+/* Waits for the holder (killed first when @kill) and closes its pidfd;
+ * returns its wait status. */
+static int
+reap_holder (pid_t    pid,
+             int      pidfd,
+             gboolean do_kill)
+{
+  siginfo_t info = { 0 };
+  int status = 0;
+
+  if (pidfd >= 0)
+    {
+      if (do_kill)
+        pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
+      while (waitid (P_PIDFD, (id_t) pidfd, &info, WEXITED) < 0 && errno == EINTR)
+        ;
+      status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;
+      close (pidfd);
+    }
+  else
+    {
+      if (do_kill)
+        kill (pid, SIGKILL);
+      while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    }
+  return status;
+}
+
 static SvfsMountNamespace *
 apply (SvfsMounter    *self,
        SvfsMountPlan  *plan_in,
@@ -1444,7 +1486,7 @@ apply (SvfsMounter    *self,
   g_autofree int *mount_fds = NULL;
   g_autofree int *host_fds = NULL;
   SvfsExecProgram prog = { 0 };
-  SvfsMountNamespace *ns;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
   SvfsExecResult *result;
   size_t result_size;
   int sync_pipe[2] = { -1, -1 }, control_pipe[2] = { -1, -1 };
@@ -1591,6 +1633,19 @@ apply (SvfsMounter    *self,
       return NULL;
     }
 
+  /* While the holder builds: the namespace object and its fds. */
+  ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid,
+                                            b.clone_flags | (b.owner ? CLONE_NEWUSER | SVFS_HOLDER_OWNER_USERNS : 0),
+                                            error);
+  if (ns == NULL)
+    {
+      reap_holder ((pid_t) pid, pidfd, TRUE);
+      close (sync_pipe[0]);
+      close (control_pipe[1]);
+      munmap (result, result_size);
+      return NULL;
+    }
+
   do
     n = read (sync_pipe[0], &byte, 1);
   while (n < 0 && errno == EINTR);
@@ -1602,19 +1657,8 @@ apply (SvfsMounter    *self,
     {
       /* The child failed (and exited): its mount namespace, and every
        * mount in it, went with it. */
-      siginfo_t info = { 0 };
-      int status = 0;
+      int status = reap_holder ((pid_t) pid, pidfd, FALSE);
 
-      if (pidfd >= 0)
-        {
-          while (waitid (P_PIDFD, (id_t) pidfd, &info, WEXITED) < 0 && errno == EINTR)
-            ;
-          status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;
-          close (pidfd);
-        }
-      else
-        while (waitpid ((pid_t) pid, &status, 0) < 0 && errno == EINTR)
-          ;
       close (control_pipe[1]);
       if (b.userns && !b.spec_userns && result->failed_op < 0 && result->error_code == SVFS_ERROR_PERMISSION_DENIED &&
           result->stage != NULL)
@@ -1642,16 +1686,11 @@ apply (SvfsMounter    *self,
     }
   munmap (result, result_size);
 
-  ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
-                                            control_pipe[1],
-                                            b.clone_flags | (b.owner ? CLONE_NEWUSER | SVFS_HOLDER_OWNER_USERNS : 0),
-                                            b.warnings, error);
-  if (ns != NULL)
-    {
-      svfs_mount_namespace_take_cleanup_dirs (ns, b.cleanup);
-      b.cleanup = NULL;
-    }
-  return ns;
+  if (!svfs_mount_namespace_holder_ready (ns, pidfd, control_pipe[1], b.warnings, error))
+    return NULL;
+  svfs_mount_namespace_take_cleanup_dirs (ns, b.cleanup);
+  b.cleanup = NULL;
+  return g_steal_pointer (&ns);
 }
 
 /**

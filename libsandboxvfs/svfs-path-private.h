@@ -33,4 +33,9 @@ typedef enum {
 SvfsRootDirState svfs_path_probe_dir_in_root (const char *root,
                                               const char *path);
 
+/* Reads a whole file with plain open/read/close, for /proc files (whose
+ * size stat does not tell): fewer calls than g_file_get_contents(). */
+char     *svfs_read_proc_file      (const char  *path,
+                                    GError     **error);
+
 G_END_DECLS

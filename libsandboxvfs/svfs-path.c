@@ -211,3 +211,48 @@ svfs_path_probe_dir_in_root (const char *root,
   closedir (dir);
   return state;
 }
+
+char *
+svfs_read_proc_file (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *buf = NULL;
+  gsize size = 16384, len = 0;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    {
+      int err = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "cannot open %s: %s",
+                   path, g_strerror (err));
+      return NULL;
+    }
+  buf = g_malloc (size);
+  for (;;)
+    {
+      ssize_t n;
+
+      if (size - len < 4096)
+        {
+          size *= 2;
+          buf = g_realloc (buf, size);
+        }
+      n = read (fd, buf + len, size - len - 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int err = errno;
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "cannot read %s: %s",
+                       path, g_strerror (err));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      len += (gsize) n;
+    }
+  close (fd);
+  buf[len] = '\0';
+  return g_steal_pointer (&buf);
+}

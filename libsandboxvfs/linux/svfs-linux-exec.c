@@ -240,6 +240,15 @@ open_mount_point (int             root_fd,
   int cur = -1;
   int fd;
 
+  /* The common case, an existing directory, costs one call: O_DIRECTORY
+   * is the type check.  Anything else takes the long way, which names
+   * what is wrong. */
+  if (want_dir)
+    {
+      fd = svfs_open_in_root (root_fd, dest, O_PATH | O_DIRECTORY);
+      if (fd >= 0)
+        return fd;
+    }
   fd = svfs_open_in_root (root_fd, dest, O_PATH);
   if (fd >= 0)
     {

@@ -4,11 +4,13 @@
  * rootfs) it times, as root or as an ordinary user:
  *   - the library: parse, compile, apply (clone, the mounts, pivot_root,
  *     reading the table back), spawn and wait for /bin/true (exec), close;
- *   - the floor: a minimal program doing only the same mount syscalls in a
- *     cloned child (private /, staging tmpfs, the root clone, the plan's
- *     mandatory proc, sysfs, /dev with its nodes, devpts and /tmp, per
- *     mount fsopen/fsconfig/fsmount/openat2/move_mount, pivot_root), no
- *     exec and no reading back.
+ *   - the floor: a minimal program doing only the same kernel work in a
+ *     cloned child (private /, the staging tmpfs, the root clone under
+ *     its memory overlay, the plan's sysfs, /dev with its nodes and
+ *     links, devpts, proc and /tmp, per mount fsopen/fsconfig/fsmount/
+ *     openat2/move_mount, pivot_root), timed like apply from the clone
+ *     to the moment the root is ready: no checks, no reading back, no
+ *     exec and no teardown.
  * It prints where the time goes and the ratio apply/floor (target ≤ 1.3×).
  *
  *   meson test -C build --benchmark bench-apply -v
@@ -35,7 +37,7 @@
 #include <glib/gstdio.h>
 #include <libsandboxvfs.h>
 
-#define RUNS 15
+#define RUNS 31
 
 static double
 now (void)
@@ -109,17 +111,23 @@ remove_bundle (const char *bundle, guint n)
 
 /* --- the floor ------------------------------------------------------- */
 
+/* The same kernel work the engine does for this plan with the default
+ * configuration (overlay2=root:memory), as root or in a user namespace,
+ * and nothing else: no checks, no reading back.  Timed, like apply, from
+ * the clone to the moment the new root is ready. */
+
 typedef struct {
   const char *rootfs;
   guint       n;
   uid_t       uid;
   gid_t       gid;
+  int         ready_fd;
 } Floor;
 
 static void
 write_str (const char *path, const char *s)
 {
-  int fd = open (path, O_WRONLY);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd >= 0)
     {
       if (write (fd, s, strlen (s)) < 0)
@@ -128,15 +136,46 @@ write_str (const char *path, const char *s)
     }
 }
 
+/* fsopen + "source" + the given options, fsmount with @attrs. */
+static int
+new_fs (const char *type, const char *source, const char *const *opts, unsigned attrs)
+{
+  int fs = fsopen (type, FSOPEN_CLOEXEC), m;
+
+  fsconfig (fs, FSCONFIG_SET_STRING, "source", source, 0);
+  for (; opts != NULL && opts[0] != NULL; opts += 2)
+    fsconfig (fs, opts[1] != NULL ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, opts[0], opts[1], 0);
+  fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+  m = fsmount (fs, FSMOUNT_CLOEXEC, attrs);
+  close (fs);
+  return m;
+}
+
+static int
+put (int root, const char *dest, int m)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  int d = (int) syscall (SYS_openat2, root, dest, &how, sizeof how);
+  int r = d >= 0 && m >= 0 ? move_mount (m, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) : -1;
+
+  if (d >= 0)
+    close (d);
+  close (m);
+  return r;
+}
+
 static int
 floor_child (Floor *f)
 {
+  static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+  static const dev_t node_devs[] = { 0x103, 0x105, 0x107, 0x108, 0x109, 0x500 };
+  gboolean userns = f->uid != 0;
+  unsigned safe = userns ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV : 0;
+  struct mount_attr private = { .propagation = MS_PRIVATE };
   char path[64], map[64];
-  int staging, tree, usr, root;
-  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  int staging, tree, usr, sys, root, m, dev, host_nodes[6];
 
-  if (f->uid != 0)
+  if (userns)
     {
       write_str ("/proc/self/setgroups", "deny");
       snprintf (map, sizeof map, "0 %u 1", f->uid);
@@ -146,104 +185,152 @@ floor_child (Floor *f)
     }
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return 1;
-  tree = open_tree (AT_FDCWD, f->rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
-  usr = open_tree (AT_FDCWD, "/usr", OPEN_TREE_CLONE | AT_RECURSIVE);
-  staging = fsopen ("tmpfs", 0);
-  fsconfig (staging, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
-  staging = fsmount (staging, 0, 0);
+  tree = open_tree (AT_FDCWD, f->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  sys = userns ? open_tree (AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE) : -1;
+  for (guint k = 0; userns && k < G_N_ELEMENTS (nodes); k++)
+    {
+      snprintf (path, sizeof path, "/dev/%s", nodes[k]);
+      host_nodes[k] = open_tree (AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    }
+  usr = open_tree (AT_FDCWD, "/usr", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+  /* Staging tmpfs, the root's lower layer and the memory overlay. */
+  staging = new_fs ("tmpfs", "sandboxvfs", (const char *const[]) { "mode", "0700", NULL }, 0);
+  mount_setattr (staging, "", AT_EMPTY_PATH, &private, sizeof private);
   if (tree < 0 || usr < 0 || staging < 0 || move_mount (staging, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return 2;
   mkdirat (staging, "root", 0755);
-  if (move_mount (tree, "", staging, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return 3;
-  root = openat (staging, "root", O_PATH | O_DIRECTORY);
-  mount_setattr (usr, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro);
   {
-    int d = (int) syscall (SYS_openat2, root, "/usr", &how, sizeof how);
-    if (move_mount (usr, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-      return 4;
+    struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+    mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &private, sizeof private);
+    mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro);
+  }
+  mkdirat (staging, "0l", 0700);
+  if (move_mount (tree, "", staging, "0l", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return 3;
+  mkdirat (staging, "0u", 0755);
+  mkdirat (staging, "0w", 0700);
+  fchownat (staging, "0u", 0, 0, 0);
+  fchmodat (staging, "0u", 0755, 0);
+  m = new_fs ("overlay", "overlay",
+              userns ? (const char *const[]) { "lowerdir", "/tmp/0l", "upperdir", "/tmp/0u", "workdir", "/tmp/0w",
+                                               "userxattr", NULL, NULL }
+                     : (const char *const[]) { "lowerdir", "/tmp/0l", "upperdir", "/tmp/0u", "workdir", "/tmp/0w",
+                                               NULL },
+              safe);
+  if (m < 0 || move_mount (m, "", staging, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return 4;
+  close (m);
+  root = openat (staging, "root", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  /* sysfs (the host's, read-only, in a user namespace), /dev with its
+   * nodes and links, /usr, the plan's tmpfs mounts, proc, devpts, /tmp. */
+  if (userns)
+    {
+      struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                          MOUNT_ATTR_NOEXEC, .propagation = MS_PRIVATE };
+      mount_setattr (sys, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a);
+      m = sys;
+    }
+  else
+    m = sys = new_fs ("sysfs", "sysfs", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  {
+    int d;
+    struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    d = (int) syscall (SYS_openat2, root, "/sys", &how, sizeof how);
+    if (d < 0 || move_mount (m, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return 5;
     close (d);
   }
-  /* The plan's mandatory mounts and auto-/tmp: proc, sysfs (the host's
-   * bound in a user namespace without a network namespace), /dev with its
-   * nodes, devpts. */
+  dev = new_fs ("tmpfs", "dev", (const char *const[]) { "mode", "755", "size", "65536k", NULL },
+                MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME);
+  for (guint k = 0; k < G_N_ELEMENTS (nodes); k++)
+    {
+      if (userns)
+        close (openat (dev, nodes[k], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
+      else
+        mknodat (dev, nodes[k], S_IFCHR | 0666, node_devs[k]);
+    }
+  symlinkat ("/proc/self/fd", dev, "fd");
+  symlinkat ("/proc/self/fd/0", dev, "stdin");
+  symlinkat ("/proc/self/fd/1", dev, "stdout");
+  symlinkat ("/proc/self/fd/2", dev, "stderr");
+  symlinkat ("pts/ptmx", dev, "ptmx");
+  mkdirat (dev, "pts", 0755);
+  mkdirat (dev, "shm", 01777);
   {
-    static const char *const fs_types[] = { "proc", "sysfs", "tmpfs", "devpts", "tmpfs" };
-    static const char *const dests[] = { "/proc", "/sys", "/dev", "/dev/pts", "/tmp" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (fs_types); i++)
-      {
-        int fs, m, d;
-
-        if (f->uid != 0 && i == 1)
-          m = open_tree (AT_FDCWD, "/sys", OPEN_TREE_CLONE | AT_RECURSIVE);
-        else
-          {
-            fs = fsopen (fs_types[i], FSOPEN_CLOEXEC);
-            if (i == 3)
-              fsconfig (fs, FSCONFIG_SET_FLAG, "newinstance", NULL, 0);
-            fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
-            m = fsmount (fs, FSMOUNT_CLOEXEC, 0);
-            close (fs);
-          }
-        if (i == 2)
-          {
-            static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-            for (guint k = 0; k < G_N_ELEMENTS (nodes); k++)
-              {
-                if (f->uid == 0)
-                  mknodat (m, nodes[k], S_IFCHR | 0666, makedev (1, 3));
-                else
-                  close (openat (m, nodes[k], O_CREAT | O_WRONLY | O_CLOEXEC, 0666));
-              }
-            mkdirat (m, "pts", 0755);
-          }
-        d = (int) syscall (SYS_openat2, root, dests[i], &how, sizeof how);
-        if (d < 0)
-          {
-            mkdirat (root, dests[i] + 1, 0755);
-            d = (int) syscall (SYS_openat2, root, dests[i], &how, sizeof how);
-          }
-        if (m < 0 || d < 0 || move_mount (m, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-          return 7;
-        close (d);
-        close (m);
-      }
+    struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    int d = (int) syscall (SYS_openat2, root, "/dev", &how, sizeof how);
+    if (d < 0 || move_mount (dev, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return 6;
+    close (d);
+  }
+  for (guint k = 0; userns && k < G_N_ELEMENTS (nodes); k++)
+    {
+      struct mount_attr a = { .attr_set = MOUNT_ATTR_NOSUID, .propagation = MS_PRIVATE };
+      int d = openat (dev, nodes[k], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      mount_setattr (host_nodes[k], "", AT_EMPTY_PATH, &a, sizeof a);
+      if (move_mount (host_nodes[k], "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return 7;
+      close (d);
+      close (host_nodes[k]);
+    }
+  close (dev);
+  {
+    struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | safe, .propagation = MS_PRIVATE };
+    mount_setattr (usr, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a);
+    if (put (root, "/usr", usr) < 0)
+      return 8;
   }
   for (guint i = 0; i < f->n; i++)
     {
-      int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC), m, d;
-
-      fsconfig (fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0);
-      fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
-      m = fsmount (fs, FSMOUNT_CLOEXEC, 0);
       snprintf (path, sizeof path, "/m/%u", i);
-      d = (int) syscall (SYS_openat2, root, path, &how, sizeof how);
-      if (m < 0 || d < 0 || move_mount (m, "", d, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-        return 5;
-      close (d);
-      close (m);
-      close (fs);
+      if (put (root, path, new_fs ("tmpfs", "tmpfs", NULL, safe)) < 0)
+        return 9;
     }
-  if (fchdir (root) < 0 || syscall (SYS_pivot_root, ".", ".") < 0 || umount2 (".", MNT_DETACH) < 0)
-    return 6;
+  if (put (root, "/proc", new_fs ("proc", "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0 ||
+      put (root, "/dev/pts", new_fs ("devpts", "devpts",
+                                     (const char *const[]) { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620",
+                                                             NULL },
+                                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | safe)) < 0 ||
+      put (root, "/tmp", new_fs ("tmpfs", "tmpfs", (const char *const[]) { "mode", "1777", NULL },
+                                 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
+    return 10;
+  if (fchdir (root) < 0 || syscall (SYS_pivot_root, ".", ".") < 0 || umount2 (".", MNT_DETACH) < 0 || chdir ("/") < 0)
+    return 11;
+  if (!userns)
+    {
+      struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+      mount_setattr (sys, "", AT_EMPTY_PATH, &ro, sizeof ro);
+    }
+  if (write (f->ready_fd, "R", 1) != 1)
+    return 12;
   return 0;
 }
 
 static double
 run_floor (const char *rootfs, guint n)
 {
-  Floor f = { rootfs, n, geteuid (), getegid () };
+  Floor f = { rootfs, n, geteuid (), getegid (), -1 };
   int flags = CLONE_NEWNS | CLONE_NEWPID | (f.uid != 0 ? CLONE_NEWUSER : 0);
-  double t = now ();
-  long pid = syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
-  int status;
+  int ready[2], status;
+  double t;
+  long pid;
+  char byte;
 
+  g_assert_cmpint (pipe2 (ready, O_CLOEXEC), ==, 0);
+  f.ready_fd = ready[1];
+  t = now ();
+  pid = syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
   if (pid == 0)
     _exit (floor_child (&f));
-  waitpid ((pid_t) pid, &status, 0);
+  close (ready[1]);
+  if (read (ready[0], &byte, 1) != 1)
+    byte = 0;
   t = now () - t;
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+  close (ready[0]);
+  waitpid ((pid_t) pid, &status, 0);
+  if (byte != 'R' || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
     g_error ("floor failed: status %d", status);
   return t;
 }
