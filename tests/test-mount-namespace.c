@@ -901,6 +901,24 @@ test_failure_leaves_nothing (Fixture       *f,
       "{\"destination\": \"/afile/sub\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}", NULL, NULL);
     assert_failure_leaves_nothing (f, mounter, SVFS_ERROR_MOUNT_FAILED, "mounts[1] \"/afile/sub\"");
   }
+  /* A mount point of the wrong type: a file where a filesystem goes, a
+   * directory where a file is bound. */
+  {
+    g_autoptr(SvfsMounter) mounter = NULL;
+
+    write_file (f->rootfs, "afile", "x");
+    mounter = make_mounter (f, FALSE,
+      "{\"destination\": \"/afile\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}", NULL, NULL);
+    assert_failure_leaves_nothing (f, mounter, SVFS_ERROR_MOUNT_FAILED,
+                                   "mounts[1] \"/afile\": mount point is not a directory");
+  }
+  {
+    g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE,
+      "{\"destination\": \"/etc\", \"type\": \"bind\", \"source\": \"/etc/hostname\", \"options\": [\"bind\"]}",
+      NULL, NULL);
+    assert_failure_leaves_nothing (f, mounter, SVFS_ERROR_MOUNT_FAILED,
+                                   "mounts[1] \"/etc\": mount point is a directory, the source is not");
+  }
   /* An erofs image: missing as root; unsupported in a user namespace
    * (the kernel does not mount erofs there).  Either way the error names
    * the mount. */
