@@ -17,24 +17,34 @@ G_BEGIN_DECLS
 
 /* The namespace object for the holder @pid, made right after the clone
  * so that this work overlaps the holder's: keeps the plan's warnings and
- * opens the namespace fds of @clone_flags (CLONE_NEW*) from
- * /proc/<pid>/ns.  It does not own the holder yet: on error the caller
- * still reaps it. */
+ * opens the namespace fds of @clone_flags (CLONE_NEW*) through @pidfd
+ * (or /proc/<pid>/ns).  It owns neither the holder nor @pidfd yet: on
+ * error the caller still reaps it. */
 SvfsMountNamespace *svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
                                                         SvfsSpec       *spec,
                                                         GPid            pid,
+                                                        int             pidfd,
                                                         int             clone_flags,
                                                         GError        **error);
 
-/* The holder is ready and pivoted: @self takes ownership of @pidfd and
- * @control_fd, adds @warnings, opens an owner's namespaces and reads the
- * mount table back.  On error, unreffing @self kills and reaps the holder
- * and closes everything. */
+/* The holder is ready and pivoted: @self takes ownership of @pidfd,
+ * @control_fd and the holder's @stack (when it shares our memory; NULL
+ * otherwise; given back once the holder is reaped), adds @warnings, opens
+ * an owner's namespaces and reads the mount table back.  On error,
+ * unreffing @self kills and reaps the holder and frees everything. */
 gboolean svfs_mount_namespace_holder_ready (SvfsMountNamespace  *self,
                                             int                  pidfd,
                                             int                  control_fd,
+                                            void                *stack,
                                             GPtrArray           *warnings,
                                             GError             **error);
+
+/* Stacks for holders that share the caller's memory (SVFS_HOLDER_STACK_SIZE,
+ * a guard page at the bottom).  One is kept for the next apply, so that
+ * its pages are already there. */
+#define SVFS_HOLDER_STACK_SIZE (8u << 20)
+void *svfs_holder_stack_get (void);
+void  svfs_holder_stack_put (void *stack);
 
 /* Takes @dirs (char *, owned): host directories removed when @self is
  * closed (on-disk overlay uppers). */

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -87,6 +88,7 @@ struct _SvfsMountNamespace
   int             join_types[8];
   guint           n_join;
   int             clone_flags;  /* CLONE_NEW* | SVFS_HOLDER_OWNER_USERNS */
+  void           *holder_stack; /* the holder's, when it shares our memory: given back once it is reaped */
   gboolean        userns;       /* in a user namespace of its own */
   gboolean        owner_userns; /* … made for an owner after the others: drop groups, join it late */
   GPtrArray      *cleanup_dirs; /* host directories removed on close (disk overlay uppers) */
@@ -156,6 +158,34 @@ reap_pidfd (int  pidfd,
   return 0;
 }
 
+static void *cached_holder_stack;
+
+void *
+svfs_holder_stack_get (void)
+{
+  void *stack = g_atomic_pointer_exchange (&cached_holder_stack, NULL);
+
+  if (stack != NULL)
+    return stack;
+  stack = mmap (NULL, SVFS_HOLDER_STACK_SIZE, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+  if (stack == MAP_FAILED)
+    return NULL;
+  if (mprotect (stack, 4096, PROT_NONE) < 0)
+    {
+      munmap (stack, SVFS_HOLDER_STACK_SIZE);
+      return NULL;
+    }
+  return stack;
+}
+
+void
+svfs_holder_stack_put (void *stack)
+{
+  if (stack != NULL && !g_atomic_pointer_compare_and_exchange (&cached_holder_stack, NULL, stack))
+    munmap (stack, SVFS_HOLDER_STACK_SIZE);
+}
+
 static void
 close_locked (SvfsMountNamespace *self)
 {
@@ -186,6 +216,11 @@ close_locked (SvfsMountNamespace *self)
       pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
       reap_pidfd (self->pidfd, 0, NULL);
       close_fd (&self->pidfd);
+    }
+  if (self->holder_stack != NULL && self->pidfd < 0)
+    {
+      svfs_holder_stack_put (self->holder_stack);
+      self->holder_stack = NULL;
     }
   for (guint i = 0; i < self->n_join; i++)
     close_fd (&self->join_fds[i]);
@@ -642,29 +677,53 @@ read_devices (SvfsMountNamespace *self)
   close (root_fd);
 }
 
+/* The pidfd ioctls that give a process's namespaces (Linux 6.11). */
+#define SVFS_PIDFD_NS_IOCTL(n) _IO (0xFF, n)
+
 static const struct {
   int         type;
   const char *name;
+  unsigned    pidfd_nr;
 } ns_names[] = {
   /* The user namespace first: it gives the capabilities to join the rest. */
-  { CLONE_NEWUSER, "user" },
-  { CLONE_NEWPID, "pid" },
-  { CLONE_NEWIPC, "ipc" },
-  { CLONE_NEWUTS, "uts" },
-  { CLONE_NEWNET, "net" },
-  { CLONE_NEWCGROUP, "cgroup" },
+  { CLONE_NEWUSER, "user", 9 },
+  { CLONE_NEWPID, "pid", 5 },
+  { CLONE_NEWIPC, "ipc", 2 },
+  { CLONE_NEWUTS, "uts", 10 },
+  { CLONE_NEWNET, "net", 4 },
+  { CLONE_NEWCGROUP, "cgroup", 1 },
   /* The mount namespace last: it changes the root. */
-  { CLONE_NEWNS, "mnt" },
+  { CLONE_NEWNS, "mnt", 3 },
 };
 
+/* Namespace @k of ns_names of the holder: through its pidfd where the
+ * kernel can (no path lookup, no pid to reuse), else /proc/<pid>/ns. */
 static int
 open_ns (GPid         pid,
-         const char  *name,
+         int          pidfd,
+         guint        k,
          GError     **error)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/ns/%s", (int) pid, name);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  g_autofree char *path = NULL;
+  int fd = -1;
 
+  if (pidfd >= 0)
+    {
+      fd = ioctl (pidfd, SVFS_PIDFD_NS_IOCTL (ns_names[k].pidfd_nr), 0);
+      if (fd >= 0 || (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP))
+        {
+          if (fd < 0)
+            {
+              int err = errno;
+              g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED,
+                           "cannot get the %s namespace of the holder %d: %s", ns_names[k].name, (int) pid,
+                           g_strerror (err));
+            }
+          return fd;
+        }
+    }
+  path = g_strdup_printf ("/proc/%d/ns/%s", (int) pid, ns_names[k].name);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     {
       int err = errno;
@@ -676,6 +735,7 @@ open_ns (GPid         pid,
 
 static gboolean
 open_holder_namespaces (SvfsMountNamespace  *self,
+                        int                  pidfd,
                         GError             **error)
 {
   for (guint k = 0; k < G_N_ELEMENTS (ns_names); k++)
@@ -689,7 +749,7 @@ open_holder_namespaces (SvfsMountNamespace  *self,
 
       if (!(self->clone_flags & ns_names[i].type))
         continue;
-      fd = open_ns (self->pid, ns_names[i].name, error);
+      fd = open_ns (self->pid, pidfd, i, error);
       if (fd < 0)
         return FALSE;
       self->join_fds[self->n_join] = fd;
@@ -698,7 +758,7 @@ open_holder_namespaces (SvfsMountNamespace  *self,
       if (ns_names[i].type == CLONE_NEWNS)
         self->mnt_ns_fd = fd;
     }
-  self->user_ns_fd = open_ns (self->pid, "user", error);
+  self->user_ns_fd = open_ns (self->pid, pidfd, 0, error);
   return self->user_ns_fd >= 0;
 }
 
@@ -706,6 +766,7 @@ SvfsMountNamespace *
 svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
                                      SvfsSpec       *spec,
                                      GPid            pid,
+                                     int             pidfd,
                                      int             clone_flags,
                                      GError        **error)
 {
@@ -724,7 +785,7 @@ svfs_mount_namespace_new_for_holder (SvfsMountPlan  *plan,
 
   /* The namespaces exist from the clone on (an owner's user and mount
    * namespaces only once the holder made them, when it is ready). */
-  if (!self->owner_userns && !open_holder_namespaces (self, error))
+  if (!self->owner_userns && !open_holder_namespaces (self, pidfd, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -734,6 +795,7 @@ gboolean
 svfs_mount_namespace_holder_ready (SvfsMountNamespace  *self,
                                    int                  pidfd,
                                    int                  control_fd,
+                                   void                *stack,
                                    GPtrArray           *warnings,
                                    GError             **error)
 {
@@ -741,10 +803,11 @@ svfs_mount_namespace_holder_ready (SvfsMountNamespace  *self,
 
   self->pidfd = pidfd;
   self->control_fd = control_fd;
+  self->holder_stack = stack;
   for (guint i = 0; warnings != NULL && i < warnings->len; i++)
     add_warning (self, g_strdup (g_ptr_array_index (warnings, i)));
 
-  if (self->owner_userns && !open_holder_namespaces (self, error))
+  if (self->owner_userns && !open_holder_namespaces (self, pidfd, error))
     return FALSE;
 
   /* The table as the kernel has it now, before anything else can run in

@@ -1473,6 +1473,34 @@ reap_holder (pid_t    pid,
   return status;
 }
 
+typedef struct {
+  const SvfsExecProgram *prog;
+  SvfsExecResult        *result;
+  int                    parent_ends[2];   /* the pipe ends that stay with the caller */
+} HolderStart;
+
+static int
+holder_entry (void *data)
+{
+  const HolderStart *start = data;
+
+  close (start->parent_ends[0]);
+  close (start->parent_ends[1]);
+  svfs_linux_exec_run (start->prog, start->result);
+  _exit (1);
+}
+
+static void
+free_result (SvfsExecResult *result,
+             size_t          size,
+             gboolean        in_our_memory)
+{
+  if (in_our_memory)
+    g_free (result);
+  else
+    munmap (result, size);
+}
+
 static SvfsMountNamespace *
 apply (SvfsMounter    *self,
        SvfsMountPlan  *plan_in,
@@ -1493,6 +1521,9 @@ apply (SvfsMounter    *self,
   int pidfd = -1;
   long pid;
   char byte;
+  gboolean use_vm;
+  void *holder_stack = NULL;
+  HolderStart start;   /* read by a holder sharing our memory while we wait for it */
   ssize_t n;
   struct clone_args args = { 0 };
 
@@ -1570,8 +1601,28 @@ apply (SvfsMounter    *self,
   host_fds = g_new (int, b.host_paths->len + 1);
   prog.host_fds = host_fds;
 
+  /* As root, with no user namespace to enter or hand over, the holder
+   * shares the caller's memory (CLONE_VM, on a stack of its own): the
+   * clone copies no address space, neither side pays copy-on-write
+   * faults, and the holder's exit frees nothing.  It runs only plain
+   * syscalls, with every signal blocked, so no handler of the caller
+   * ever runs in it; it reads nothing of the caller's once it is ready
+   * (the caller is blocked until then); and it has the caller's
+   * credentials, so it exposes nothing new.  In a user namespace (where
+   * the namespace's root could ptrace it) and for an owner or the spec's
+   * mappings (where it changes credentials) it is a copy, as with
+   * fork(), and the result area is shared memory. */
+  use_vm = !b.userns && !b.owner && !b.spec_userns;
+  if (use_vm)
+    {
+      /* Room for the deepest tmpcopyup walk, reserved but touched only as used. */
+      holder_stack = svfs_holder_stack_get ();
+      use_vm = holder_stack != NULL;
+    }
+
   result_size = sizeof (SvfsExecResult) + b.ops->len;
-  result = mmap (NULL, result_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  result = use_vm ? g_malloc0 (result_size)
+                  : mmap (NULL, result_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (result == MAP_FAILED)
     {
       int err = errno;
@@ -1589,31 +1640,47 @@ apply (SvfsMounter    *self,
           if (sync_pipe[i] >= 0)
             close (sync_pipe[i]);
         }
-      munmap (result, result_size);
+      free_result (result, result_size, use_vm);
+      svfs_holder_stack_put (holder_stack);
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_LIMIT_EXCEEDED, "cannot create a pipe: %s", g_strerror (err));
       return NULL;
     }
   prog.sync_fd = sync_pipe[1];
   prog.control_fd = control_pipe[0];
 
-  /* clone3 with a pidfd: the holder can be signalled and reaped without
-   * any pid-reuse race.  No new stack: the child continues like fork(). */
-  args.flags = (guint64) b.clone_flags | CLONE_PIDFD;
-  args.pidfd = (guint64) (guintptr) &pidfd;
-  args.exit_signal = SIGCHLD;
-  pid = syscall (SYS_clone3, &args, sizeof args);
-  if (pid < 0 && errno == ENOSYS)
+  if (use_vm)
     {
-      pid = syscall (SYS_clone, (unsigned long) b.clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
-      if (pid > 0)
-        pidfd = pidfd_open ((pid_t) pid, 0);
+      sigset_t all, saved;
+
+      start = (HolderStart) { &prog, result, { sync_pipe[0], control_pipe[1] } };
+      sigfillset (&all);
+      pthread_sigmask (SIG_SETMASK, &all, &saved);
+      pid = clone (holder_entry, (char *) holder_stack + SVFS_HOLDER_STACK_SIZE,
+                   b.clone_flags | CLONE_VM | CLONE_PIDFD | SIGCHLD, &start, &pidfd);
+      pthread_sigmask (SIG_SETMASK, &saved, NULL);
     }
-  if (pid == 0)
+  else
     {
-      close (sync_pipe[0]);
-      close (control_pipe[1]);
-      svfs_linux_exec_run (&prog, result);
-      _exit (1);
+      /* clone3 with a pidfd: the holder can be signalled and reaped
+       * without any pid-reuse race.  No new stack: the child continues
+       * like fork(). */
+      args.flags = (guint64) b.clone_flags | CLONE_PIDFD;
+      args.pidfd = (guint64) (guintptr) &pidfd;
+      args.exit_signal = SIGCHLD;
+      pid = syscall (SYS_clone3, &args, sizeof args);
+      if (pid < 0 && errno == ENOSYS)
+        {
+          pid = syscall (SYS_clone, (unsigned long) b.clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
+          if (pid > 0)
+            pidfd = pidfd_open ((pid_t) pid, 0);
+        }
+      if (pid == 0)
+        {
+          close (sync_pipe[0]);
+          close (control_pipe[1]);
+          svfs_linux_exec_run (&prog, result);
+          _exit (1);
+        }
     }
 
   close (sync_pipe[1]);
@@ -1624,7 +1691,8 @@ apply (SvfsMounter    *self,
       int err = errno;
       close (sync_pipe[0]);
       close (control_pipe[1]);
-      munmap (result, result_size);
+      free_result (result, result_size, use_vm);
+      svfs_holder_stack_put (holder_stack);
       if (b.userns && !b.spec_userns && (err == EPERM || err == ENOSPC || err == EACCES || err == EUSERS))
         set_userns_error (error, err, "clone");
       else
@@ -1633,22 +1701,22 @@ apply (SvfsMounter    *self,
       return NULL;
     }
 
-  /* While the holder builds: the namespace object and its fds. */
-  ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid,
-                                            b.clone_flags | (b.owner ? CLONE_NEWUSER | SVFS_HOLDER_OWNER_USERNS : 0),
-                                            error);
-  if (ns == NULL)
+  /* While a copied holder builds: the namespace object and its fds.  A
+   * holder that shares our memory shares this thread's errno too, so
+   * then we only wait (and a read of our own pipe fails only with EINTR). */
+  if (!use_vm)
     {
-      reap_holder ((pid_t) pid, pidfd, TRUE);
-      close (sync_pipe[0]);
-      close (control_pipe[1]);
-      munmap (result, result_size);
-      return NULL;
+      /* A holder that fails exits at once, and its namespaces with it:
+       * then its own error is the one to report, and a ready holder gets
+       * a second try below. */
+      ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
+                                                b.clone_flags | (b.owner ? CLONE_NEWUSER | SVFS_HOLDER_OWNER_USERNS : 0),
+                                                NULL);
     }
 
   do
     n = read (sync_pipe[0], &byte, 1);
-  while (n < 0 && errno == EINTR);
+  while (n < 0);
   if (n == 1 && (b.owner || b.spec_userns))
     n = grant_owner_maps ((pid_t) pid, &prog, &b, byte, sync_pipe[0], control_pipe[1], result);
   close (sync_pipe[0]);
@@ -1660,12 +1728,13 @@ apply (SvfsMounter    *self,
       int status = reap_holder ((pid_t) pid, pidfd, FALSE);
 
       close (control_pipe[1]);
+      svfs_holder_stack_put (holder_stack);
       if (b.userns && !b.spec_userns && result->failed_op < 0 && result->error_code == SVFS_ERROR_PERMISSION_DENIED &&
           result->stage != NULL)
         set_userns_error (error, result->sys_errno, result->stage);
       else
         set_exec_error (error, &b, result, status);
-      munmap (result, result_size);
+      free_result (result, result_size, use_vm);
       return NULL;
     }
 
@@ -1684,9 +1753,20 @@ apply (SvfsMounter    *self,
                          g_strdup_printf ("%s: kept the source's access-time mode: the kernel locks it in a "
                                           "user namespace", (char *) g_ptr_array_index (b.labels, i)));
     }
-  munmap (result, result_size);
+  free_result (result, result_size, use_vm);
 
-  if (!svfs_mount_namespace_holder_ready (ns, pidfd, control_pipe[1], b.warnings, error))
+  if (ns == NULL)
+    ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
+                                              b.clone_flags | (b.owner ? CLONE_NEWUSER | SVFS_HOLDER_OWNER_USERNS : 0),
+                                              error);
+  if (ns == NULL)
+    {
+      reap_holder ((pid_t) pid, pidfd, TRUE);
+      close (control_pipe[1]);
+      svfs_holder_stack_put (holder_stack);
+      return NULL;
+    }
+  if (!svfs_mount_namespace_holder_ready (ns, pidfd, control_pipe[1], holder_stack, b.warnings, error))
     return NULL;
   svfs_mount_namespace_take_cleanup_dirs (ns, b.cleanup);
   b.cleanup = NULL;
@@ -1706,7 +1786,12 @@ apply (SvfsMounter    *self,
  * [method@Svfs.Mounter.apply_with_fds] to pass them as descriptors.
  *
  * The work happens in a child process, so the caller may have threads and
- * its own namespaces never change. Every destination is resolved inside
+ * its own namespaces never change. That process stays to hold the
+ * namespaces (PID 1 of a new PID namespace) until
+ * [method@Svfs.MountNamespace.close]. As root it shares the caller's
+ * memory rather than copying it (it runs only plain system calls, with
+ * every signal blocked); in a user namespace it is a copy, as after
+ * fork(), so that the namespace's root cannot reach the caller through it. Every destination is resolved inside
  * the new root (`openat2` with `RESOLVE_IN_ROOT`) and mounted by fd; a
  * symlink in the rootfs cannot send a mount out of it. With the default
  * `overlay2=root:memory`, writes to the root land in memory.

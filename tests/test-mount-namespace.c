@@ -1105,6 +1105,53 @@ test_threaded_caller (Fixture       *f,
   }
 }
 
+static volatile sig_atomic_t usr1_seen;
+
+static void
+count_usr1 (int sig)
+{
+  usr1_seen++;
+}
+
+/* The holder runs none of the caller's signal handlers (as root it shares
+ * the caller's memory: a handler run there would count here) and a
+ * signal it is sent does not take the namespaces away; it holds them until
+ * closed, across applies that reuse its stack. */
+static void
+test_holder_signals (Fixture       *f,
+                     gconstpointer  data)
+{
+  struct sigaction sa = { .sa_handler = count_usr1 }, old;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  g_assert_cmpint (sigaction (SIGUSR1, &sa, &old), ==, 0);
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
+      g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+      GPid holder = svfs_mount_namespace_get_pid (ns);
+      g_autofree char *out = NULL;
+      int status = -1;
+
+      usr1_seen = 0;
+      g_assert_cmpint (kill (holder, SIGUSR1), ==, 0);
+      g_assert_cmpint (kill (holder, SIGINT), ==, 0);
+      g_usleep (20000);
+      g_assert_cmpint (usr1_seen, ==, 0);
+      g_assert_cmpint (kill (holder, 0), ==, 0);
+      out = run_in (ns, "cat /etc/hostname", &status);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_cmpstr (out, ==, "rootfs\n");
+      svfs_mount_namespace_close (ns);
+      g_assert_cmpint (kill (holder, 0), ==, -1);
+    }
+  g_assert_cmpint (sigaction (SIGUSR1, &old, NULL), ==, 0);
+  g_assert_cmpuint (count_children (), ==, 0);
+  assert_host_unchanged (f);
+}
+
 static void
 test_namespace_fds (Fixture       *f,
                     gconstpointer  data)
@@ -1783,6 +1830,7 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/source-fds", test_source_fds);
   ADD ("/svfs/mount-namespace/threads/caller-namespace-unchanged", test_threaded_caller);
   ADD ("/svfs/mount-namespace/apply/namespace-fds", test_namespace_fds);
+  ADD ("/svfs/mount-namespace/apply/holder-ignores-signals", test_holder_signals);
   ADD ("/svfs/mount-namespace/apply/overlay-media-on-disk", test_overlay_media_on_disk);
   ADD ("/svfs/mount-namespace/apply/readonly-mounts-and-paths", test_readonly_mounts_and_paths);
   ADD ("/svfs/mount-namespace/apply/proc-sys-cgroup", test_proc_sys_cgroup);

@@ -1600,14 +1600,16 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
 
   /* Ready.  From here on this process only holds the namespaces: it keeps
    * the control fd, reaps orphans when it is PID 1 and leaves when the
-   * owner closes the control fd or goes away. */
-  while (write (prog->sync_fd, &one, 1) < 0 && errno == EINTR)
-    ;
-
+   * owner closes the control fd or goes away.  It reads nothing of @prog
+   * once the parent knows: a holder sharing the caller's memory would
+   * find it gone. */
   {
     struct sigaction sa = { .sa_handler = SIG_IGN };
     int control = prog->control_fd;
     char byte;
+
+    while (write (prog->sync_fd, &one, 1) < 0 && errno == EINTR)
+      ;
 
     sigaction (SIGCHLD, &sa, NULL);
     if (control > 0)
