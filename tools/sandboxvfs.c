@@ -47,7 +47,9 @@ int
 main (int    argc,
       char **argv)
 {
-  setlocale (LC_ALL, "");
+  /* Only the character set matters here (GOption and g_printerr convert
+   * through it); there are no translations to load. */
+  setlocale (LC_CTYPE, "");
 
   if (argc < 2)
     {
