@@ -1647,6 +1647,11 @@ apply (SvfsMounter    *self,
     }
   prog.sync_fd = sync_pipe[1];
   prog.control_fd = control_pipe[0];
+  /* Same uid as the caller, root of the namespace's user namespace: the
+   * processes there could ptrace a dumpable holder, which is a copy of
+   * the caller's memory.  (Owners' and the spec's holders are made
+   * non-dumpable before they are ready.) */
+  prog.hide_when_read = b.userns && !b.spec_userns;
 
   if (use_vm)
     {
@@ -1719,7 +1724,6 @@ apply (SvfsMounter    *self,
   while (n < 0);
   if (n == 1 && (b.owner || b.spec_userns))
     n = grant_owner_maps ((pid_t) pid, &prog, &b, byte, sync_pipe[0], control_pipe[1], result);
-  close (sync_pipe[0]);
 
   if (n != 1)
     {
@@ -1727,6 +1731,7 @@ apply (SvfsMounter    *self,
        * mount in it, went with it. */
       int status = reap_holder ((pid_t) pid, pidfd, FALSE);
 
+      close (sync_pipe[0]);
       close (control_pipe[1]);
       svfs_holder_stack_put (holder_stack);
       if (b.userns && !b.spec_userns && result->failed_op < 0 && result->error_code == SVFS_ERROR_PERMISSION_DENIED &&
@@ -1762,12 +1767,34 @@ apply (SvfsMounter    *self,
   if (ns == NULL)
     {
       reap_holder ((pid_t) pid, pidfd, TRUE);
+      close (sync_pipe[0]);
       close (control_pipe[1]);
       svfs_holder_stack_put (holder_stack);
       return NULL;
     }
   if (!svfs_mount_namespace_holder_ready (ns, pidfd, control_pipe[1], holder_stack, b.warnings, error))
-    return NULL;
+    {
+      close (sync_pipe[0]);
+      return NULL;
+    }
+  if (prog.hide_when_read)
+    {
+      /* What we need from /proc/<holder> is read: it may hide now. */
+      byte = 'H';
+      while ((n = write (control_pipe[1], &byte, 1)) < 0 && errno == EINTR)
+        ;
+      if (n == 1)
+        do
+          n = read (sync_pipe[0], &byte, 1);
+        while (n < 0 && errno == EINTR);
+    }
+  close (sync_pipe[0]);
+  if (prog.hide_when_read && n != 1)
+    {
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED,
+                           "the process holding the namespaces exited before it was hidden");
+      return NULL;
+    }
   svfs_mount_namespace_take_cleanup_dirs (ns, b.cleanup);
   b.cleanup = NULL;
   return g_steal_pointer (&ns);

@@ -369,6 +369,7 @@ test_table_matches_plan (Fixture       *f,
   g_autofree char *json = NULL;
   GListModel *readback;
   gboolean userns = geteuid () != 0;
+  GPid watcher;
   /* Root makes device nodes with mknod, with the spec's owner and mode; a
    * user namespace binds the host's nodes (their owner and mode stay the
    * host's), so only nodes the host has can be asked for there.  A FIFO
@@ -469,11 +470,20 @@ test_table_matches_plan (Fixture       *f,
   g_assert_nonnull (strstr (json, "\"destination\" : \"/data/ro\""));
   g_assert_nonnull (strstr (json, userns ? "\"path\" : \"/dev/fifo0\"" : "\"path\" : \"/dev/sub/blk\""));
 
-  /* Device nodes, seen through the holder's root. */
+  /* Device nodes, seen through the root of a process inside (the holder
+   * itself is not dumpable in a user namespace: its /proc files are not
+   * ours to read). */
+  {
+    const char *sleeper[] = { "/bin/sleep", "60", NULL };
+    g_autoptr(GError) spawn_error = NULL;
+
+    watcher = svfs_mount_namespace_spawn (ns, sleeper, NULL, NULL, &spawn_error);
+    g_assert_no_error (spawn_error);
+    g_assert_cmpint (watcher, >, 0);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/proc/%d/root%s", svfs_mount_namespace_get_pid (ns),
-                                               nodes[i].path);
+      g_autofree char *path = g_strdup_printf ("/proc/%d/root%s", watcher, nodes[i].path);
       struct stat st;
 
       if (userns && !nodes[i].in_userns)
@@ -500,6 +510,14 @@ test_table_matches_plan (Fixture       *f,
       g_assert_cmpuint (st.st_uid, ==, nodes[i].uid);
       g_assert_cmpuint (st.st_gid, ==, nodes[i].gid);
     }
+  {
+    g_autoptr(GError) wait_error = NULL;
+    int status = 0;
+
+    g_assert_cmpint (kill (watcher, SIGKILL), ==, 0);
+    g_assert_true (svfs_mount_namespace_wait (ns, watcher, &status, &wait_error));
+    g_assert_no_error (wait_error);
+  }
 
   /* A new UTS namespace with the spec's hostname, and a new PID one. */
   hostname = run_in (ns, "cat /proc/sys/kernel/hostname; test $$ -lt 10 && echo small-pid; "
@@ -1149,6 +1167,42 @@ test_holder_signals (Fixture       *f,
     }
   g_assert_cmpint (sigaction (SIGUSR1, &old, NULL), ==, 0);
   g_assert_cmpuint (count_children (), ==, 0);
+  assert_host_unchanged (f);
+}
+
+/* The holder (PID 1 inside) has the caller's memory, shared as root and
+ * a copy in a user namespace: the container's processes must not read
+ * it.  In a user namespace they are its root and have its uid, so it is
+ * not dumpable; as root, a process that is not root cannot read root's. */
+static void
+test_holder_not_readable (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *control = NULL;
+  int status = -1;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  g_setenv ("SVFS_TEST_SECRET", "hunter2", TRUE);
+  mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
+  ns = apply (mounter);
+  g_unsetenv ("SVFS_TEST_SECRET");
+  /* The same reader works on a process of its own: the test can fail. */
+  control = run_in (ns, "SVFS_TEST_SECRET=own sleep 5 & p=$!; sleep 0.2; "
+                        "tr '\\0' '\\n' < /proc/$p/environ | grep -c SVFS_TEST_SECRET; kill $p", &status);
+  g_assert_cmpstr (control, ==, "1\n");
+  out = run_in (ns, geteuid () == 0
+                    ? "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "
+                      "'cat /proc/1/environ /proc/1/maps >/dev/null 2>&1 && echo readable || echo refused'"
+                    : "cat /proc/1/environ /proc/1/maps >/dev/null 2>&1 && echo readable || echo refused",
+                &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "refused\n");
+  svfs_mount_namespace_close (ns);
   assert_host_unchanged (f);
 }
 
@@ -1827,6 +1881,7 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/readonly-root", test_readonly_root);
   ADD ("/svfs/mount-namespace/apply/overlay-none-and-tmpcopyup", test_overlay_none_and_tmpcopyup);
   ADD ("/svfs/mount-namespace/safety/failure-leaves-nothing", test_failure_leaves_nothing);
+  ADD ("/svfs/mount-namespace/safety/holder-not-readable", test_holder_not_readable);
   ADD ("/svfs/mount-namespace/apply/source-fds", test_source_fds);
   ADD ("/svfs/mount-namespace/threads/caller-namespace-unchanged", test_threaded_caller);
   ADD ("/svfs/mount-namespace/apply/namespace-fds", test_namespace_fds);

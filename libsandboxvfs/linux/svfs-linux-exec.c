@@ -1610,6 +1610,18 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
 
     while (write (prog->sync_fd, &one, 1) < 0 && errno == EINTR)
       ;
+    if (prog->hide_when_read)
+      {
+        ssize_t n;
+
+        do
+          n = read (control, &byte, 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1 || prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+          _exit (1);
+        while (write (prog->sync_fd, &one, 1) < 0 && errno == EINTR)
+          ;
+      }
 
     sigaction (SIGCHLD, &sa, NULL);
     if (control > 0)

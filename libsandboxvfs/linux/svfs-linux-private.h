@@ -171,6 +171,11 @@ typedef struct {
   int          *host_fds;      /* n_host_paths slots, scratch for the child */
   int           sync_fd;       /* child writes one byte here when the namespace is ready */
   int           control_fd;    /* EOF here means the owner is gone: the holder exits */
+  bool          hide_when_read;/* a copy of the caller's memory in the namespace's user namespace:
+                                * once ready it waits for one byte on the control pipe (the parent
+                                * has read what it needs from /proc), becomes non-dumpable, so that
+                                * the namespace's root cannot ptrace it or read its memory, and
+                                * answers with one byte on sync_fd */
 } SvfsExecProgram;
 
 #define SVFS_EXEC_MESSAGE_MAX 512
