@@ -1656,13 +1656,16 @@ apply (SvfsMounter    *self,
   if (use_vm)
     {
       sigset_t all, saved;
+      int clone_errno;
 
       start = (HolderStart) { &prog, result, { sync_pipe[0], control_pipe[1] } };
       sigfillset (&all);
       pthread_sigmask (SIG_SETMASK, &all, &saved);
       pid = clone (holder_entry, (char *) holder_stack + SVFS_HOLDER_STACK_SIZE,
                    b.clone_flags | CLONE_VM | CLONE_PIDFD | SIGCHLD, &start, &pidfd);
+      clone_errno = errno;
       pthread_sigmask (SIG_SETMASK, &saved, NULL);
+      errno = clone_errno;
     }
   else
     {
