@@ -1206,6 +1206,52 @@ test_holder_not_readable (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+static gpointer
+apply_in_thread (gpointer data)
+{
+  return apply (data);
+}
+
+static gpointer
+short_lived_thread (gpointer data)
+{
+  volatile char scratch[16384];
+
+  memset ((char *) scratch, 0x5a, sizeof scratch);
+  return NULL;
+}
+
+/* A namespace outlives the thread that applied it: the holder (which, as
+ * root, shares our memory) keeps holding while other threads take that
+ * thread's place, and goes when closed. */
+static void
+test_applying_thread_exits (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autofree char *out = NULL;
+  GPid holder;
+  int status = -1;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
+  ns = g_thread_join (g_thread_new ("apply", apply_in_thread, mounter));
+  holder = svfs_mount_namespace_get_pid (ns);
+  for (guint i = 0; i < 64; i++)
+    g_thread_join (g_thread_new ("churn", short_lived_thread, NULL));
+  g_assert_cmpint (kill (holder, 0), ==, 0);
+  out = run_in (ns, "cat /etc/hostname", &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "rootfs\n");
+  svfs_mount_namespace_close (ns);
+  g_assert_cmpint (kill (holder, 0), ==, -1);
+  g_assert_cmpuint (count_children (), ==, 0);
+  assert_host_unchanged (f);
+}
+
 static void
 test_namespace_fds (Fixture       *f,
                     gconstpointer  data)
@@ -1884,6 +1930,7 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/safety/holder-not-readable", test_holder_not_readable);
   ADD ("/svfs/mount-namespace/apply/source-fds", test_source_fds);
   ADD ("/svfs/mount-namespace/threads/caller-namespace-unchanged", test_threaded_caller);
+  ADD ("/svfs/mount-namespace/threads/applying-thread-exits", test_applying_thread_exits);
   ADD ("/svfs/mount-namespace/apply/namespace-fds", test_namespace_fds);
   ADD ("/svfs/mount-namespace/apply/holder-ignores-signals", test_holder_signals);
   ADD ("/svfs/mount-namespace/apply/overlay-media-on-disk", test_overlay_media_on_disk);

@@ -1600,38 +1600,40 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
 
   /* Ready.  From here on this process only holds the namespaces: it keeps
    * the control fd, reaps orphans when it is PID 1 and leaves when the
-   * owner closes the control fd or goes away.  It reads nothing of @prog
-   * once the parent knows: a holder sharing the caller's memory would
-   * find it gone. */
+   * owner closes the control fd or goes away.  Everything it needs is
+   * set up before the parent knows: a holder that shares the caller's
+   * memory must then touch nothing of the caller's, not @prog and not
+   * even the thread-local state of the thread that cloned it (that
+   * thread may be gone), so it makes only raw system calls, with every
+   * signal blocked (no EINTR, no handler). */
   {
     struct sigaction sa = { .sa_handler = SIG_IGN };
-    int control = prog->control_fd;
+    const int control = prog->control_fd, sync = prog->sync_fd;
+    const bool hide = prog->hide_when_read;
+    const unsigned lo = (unsigned) (sync < control ? sync : control);
+    const unsigned hi = (unsigned) (sync < control ? control : sync);
+    sigset_t all;
     char byte;
 
-    while (write (prog->sync_fd, &one, 1) < 0 && errno == EINTR)
-      ;
-    if (prog->hide_when_read)
-      {
-        ssize_t n;
-
-        do
-          n = read (control, &byte, 1);
-        while (n < 0 && errno == EINTR);
-        if (n != 1 || prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-          _exit (1);
-        while (write (prog->sync_fd, &one, 1) < 0 && errno == EINTR)
-          ;
-      }
-
     sigaction (SIGCHLD, &sa, NULL);
-    if (control > 0)
-      close_range (0, (unsigned) control - 1, 0);
-    close_range ((unsigned) control + 1, ~0U, 0);
+    sigfillset (&all);
+    sigprocmask (SIG_BLOCK, &all, NULL);
+    if (lo > 0)
+      close_range (0, lo - 1, 0);
+    if (hi > lo + 1)
+      close_range (lo + 1, hi - 1, 0);
+    close_range (hi + 1, ~0U, 0);
+
+    syscall (SYS_write, sync, &one, 1);
+    if (hide &&
+        (syscall (SYS_read, control, &byte, 1) != 1 || syscall (SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
+         syscall (SYS_write, sync, &one, 1) != 1))
+      syscall (SYS_exit_group, 1);
+    syscall (SYS_close, sync);
+    while (syscall (SYS_read, control, &byte, 1) > 0)
+      ;
+    syscall (SYS_exit_group, 0);
     for (;;)
-      {
-        ssize_t n = read (control, &byte, 1);
-        if (n == 0 || (n < 0 && errno != EINTR))
-          _exit (0);
-      }
+      ;
   }
 }
