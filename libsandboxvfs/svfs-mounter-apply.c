@@ -1444,6 +1444,29 @@ grant_owner_maps (pid_t                  pid,
   return 0;
 }
 
+/* The holder program for an ordinary user's namespaces, as an O_PATH fd;
+ * -1 where there is none (not built for this architecture, not
+ * installed): then the holder stays a copy of the caller.  $SVFS_HOLDER
+ * names another (the build tree's, for the tests). */
+static int
+open_holder_program (void)
+{
+#if SVFS_HAVE_HOLDER
+  const char *path = g_getenv ("SVFS_HOLDER");
+  struct stat st;
+  int fd = open (path != NULL && path[0] != '\0' ? path : SVFS_HOLDER_PATH, O_PATH | O_CLOEXEC);
+
+  if (fd >= 0 && (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (st.st_mode & 0111) == 0))
+    {
+      close (fd);
+      fd = -1;
+    }
+  return fd;
+#else
+  return -1;
+#endif
+}
+
 /* Waits for the holder (killed first when @kill) and closes its pidfd;
  * returns its wait status. */
 static int
@@ -1521,7 +1544,8 @@ apply (SvfsMounter    *self,
   int pidfd = -1;
   long pid;
   char byte;
-  gboolean use_vm;
+  gboolean use_vm, use_exec = FALSE, shared_vm;
+  int holder_exe = -1;
   void *holder_stack = NULL;
   HolderStart start;   /* read by a holder sharing our memory while we wait for it */
   ssize_t n;
@@ -1608,20 +1632,31 @@ apply (SvfsMounter    *self,
    * syscalls, with every signal blocked, so no handler of the caller
    * ever runs in it; it reads nothing of the caller's once it is ready
    * (the caller is blocked until then); and it has the caller's
-   * credentials, so it exposes nothing new.  In a user namespace (where
-   * the namespace's root could ptrace it) and for an owner or the spec's
-   * mappings (where it changes credentials) it is a copy, as with
-   * fork(), and the result area is shared memory. */
+   * credentials, so it exposes nothing new.
+   *
+   * In a user namespace made for the caller, the namespace's root could
+   * ptrace the holder: there the set-up process shares our memory only
+   * while we sleep (CLONE_VFORK) and ends by executing sandboxvfs-holder,
+   * which has none of it.  Without that program, and for an owner or the
+   * spec's mappings (where it changes credentials), the holder is a
+   * copy, as with fork(), and the result area is shared memory. */
   use_vm = !b.userns && !b.owner && !b.spec_userns;
-  if (use_vm)
+  if (b.userns && !b.owner && !b.spec_userns)
+    {
+      holder_exe = open_holder_program ();
+      use_exec = holder_exe >= 0;
+    }
+  if (use_vm || use_exec)
     {
       /* Room for the deepest tmpcopyup walk, reserved but touched only as used. */
       holder_stack = svfs_holder_stack_get ();
-      use_vm = holder_stack != NULL;
+      if (holder_stack == NULL)
+        use_vm = use_exec = FALSE;
     }
+  shared_vm = use_vm || use_exec;
 
   result_size = sizeof (SvfsExecResult) + b.ops->len;
-  result = use_vm ? g_malloc0 (result_size)
+  result = shared_vm ? g_malloc0 (result_size)
                   : mmap (NULL, result_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (result == MAP_FAILED)
     {
@@ -1640,8 +1675,10 @@ apply (SvfsMounter    *self,
           if (sync_pipe[i] >= 0)
             close (sync_pipe[i]);
         }
-      free_result (result, result_size, use_vm);
+      free_result (result, result_size, shared_vm);
       svfs_holder_stack_put (holder_stack);
+      if (holder_exe >= 0)
+        close (holder_exe);
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_LIMIT_EXCEEDED, "cannot create a pipe: %s", g_strerror (err));
       return NULL;
     }
@@ -1651,9 +1688,10 @@ apply (SvfsMounter    *self,
    * processes there could ptrace a dumpable holder, which is a copy of
    * the caller's memory.  (Owners' and the spec's holders are made
    * non-dumpable before they are ready.) */
-  prog.hide_when_read = b.userns && !b.spec_userns;
+  prog.hide_when_read = b.userns && !b.spec_userns && !use_exec;
+  prog.holder_exe_fd = use_exec ? holder_exe : -1;
 
-  if (use_vm)
+  if (shared_vm)
     {
       sigset_t all, saved;
       int clone_errno;
@@ -1662,9 +1700,17 @@ apply (SvfsMounter    *self,
       sigfillset (&all);
       pthread_sigmask (SIG_SETMASK, &all, &saved);
       pid = clone (holder_entry, (char *) holder_stack + SVFS_HOLDER_STACK_SIZE,
-                   b.clone_flags | CLONE_VM | CLONE_PIDFD | SIGCHLD, &start, &pidfd);
+                   b.clone_flags | CLONE_VM | (use_exec ? CLONE_VFORK : 0) | CLONE_PIDFD | SIGCHLD, &start,
+                   &pidfd);
       clone_errno = errno;
       pthread_sigmask (SIG_SETMASK, &saved, NULL);
+      if (use_exec)
+        {
+          /* It has exec'd (or exited): its stack and the program are ours again. */
+          close (holder_exe);
+          svfs_holder_stack_put (holder_stack);
+          holder_stack = NULL;
+        }
       errno = clone_errno;
     }
   else
@@ -1699,7 +1745,7 @@ apply (SvfsMounter    *self,
       int err = errno;
       close (sync_pipe[0]);
       close (control_pipe[1]);
-      free_result (result, result_size, use_vm);
+      free_result (result, result_size, shared_vm);
       svfs_holder_stack_put (holder_stack);
       if (b.userns && !b.spec_userns && (err == EPERM || err == ENOSPC || err == EACCES || err == EUSERS))
         set_userns_error (error, err, "clone");
@@ -1712,7 +1758,7 @@ apply (SvfsMounter    *self,
   /* While a copied holder builds: the namespace object and its fds.  A
    * holder that shares our memory shares this thread's errno too, so
    * then we only wait (and a read of our own pipe fails only with EINTR). */
-  if (!use_vm)
+  if (!shared_vm)
     {
       /* A holder that fails exits at once, and its namespaces with it:
        * then its own error is the one to report, and a ready holder gets
@@ -1725,6 +1771,9 @@ apply (SvfsMounter    *self,
   do
     n = read (sync_pipe[0], &byte, 1);
   while (n < 0);
+  /* Ready, but the holder program could not be started. */
+  if (n == 1 && use_exec && result->stage != NULL)
+    n = 0;
   if (n == 1 && (b.owner || b.spec_userns))
     n = grant_owner_maps ((pid_t) pid, &prog, &b, byte, sync_pipe[0], control_pipe[1], result);
 
@@ -1742,7 +1791,7 @@ apply (SvfsMounter    *self,
         set_userns_error (error, result->sys_errno, result->stage);
       else
         set_exec_error (error, &b, result, status);
-      free_result (result, result_size, use_vm);
+      free_result (result, result_size, shared_vm);
       return NULL;
     }
 
@@ -1761,7 +1810,7 @@ apply (SvfsMounter    *self,
                          g_strdup_printf ("%s: kept the source's access-time mode: the kernel locks it in a "
                                           "user namespace", (char *) g_ptr_array_index (b.labels, i)));
     }
-  free_result (result, result_size, use_vm);
+  free_result (result, result_size, shared_vm);
 
   if (ns == NULL)
     ns = svfs_mount_namespace_new_for_holder (plan, svfs_mounter_get_spec (self), (GPid) pid, pidfd,
@@ -1820,8 +1869,11 @@ apply (SvfsMounter    *self,
  * namespaces (PID 1 of a new PID namespace) until
  * [method@Svfs.MountNamespace.close]. As root it shares the caller's
  * memory rather than copying it (it runs only plain system calls, with
- * every signal blocked); in a user namespace it is a copy, as after
- * fork(), so that the namespace's root cannot reach the caller through it. Every destination is resolved inside
+ * every signal blocked). In a user namespace, whose root could reach it,
+ * it is the small `sandboxvfs-holder` program (from libexecdir, or
+ * `$SVFS_HOLDER`), which has none of the caller's memory; without that
+ * program it is a copy, as after fork(), made non-dumpable before apply
+ * returns. Every destination is resolved inside
  * the new root (`openat2` with `RESOLVE_IN_ROOT`) and mounted by fd; a
  * symlink in the rootfs cannot send a mount out of it. With the default
  * `overlay2=root:memory`, writes to the root land in memory.

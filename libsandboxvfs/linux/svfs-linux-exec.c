@@ -1471,6 +1471,38 @@ make_staging (Exec *e)
   return 0;
 }
 
+/* SvfsExecProgram.holder_exe_fd: the set-up process shares the caller's
+ * memory (the caller sleeps until it execs) and now becomes the holder
+ * program, so that what holds an ordinary user's namespaces, and can be
+ * ptraced by the namespace's root, has none of the caller's memory.  The
+ * control pipe becomes fd 0 (kept across exec); sync_fd gets the ready
+ * byte first.  Returns only on failure. */
+static int
+exec_holder (Exec *e)
+{
+  const SvfsExecProgram *prog = e->prog;
+  char *const argv[] = { (char *) "sandboxvfs-holder", NULL };
+  char *const envp[] = { NULL };
+  const char one = 'R';
+  int exe = fcntl (prog->holder_exe_fd, F_DUPFD_CLOEXEC, 3);
+  int sync = fcntl (prog->sync_fd, F_DUPFD_CLOEXEC, 3);
+  unsigned lo, hi;
+
+  if (exe < 0 || sync < 0 || dup2 (prog->control_fd, 0) < 0 || fcntl (0, F_SETFD, 0) < 0)
+    return fail (e->r, -1, SVFS_ERROR_MOUNT_FAILED, "handing the control pipe to the holder program", errno, "");
+  lo = (unsigned) (exe < sync ? exe : sync);
+  hi = (unsigned) (exe < sync ? sync : exe);
+  close_range (1, lo - 1, 0);
+  if (hi > lo + 1)
+    close_range (lo + 1, hi - 1, 0);
+  close_range (hi + 1, ~0U, 0);
+
+  while (write (sync, &one, 1) < 0 && errno == EINTR)
+    ;
+  syscall (SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
+  return fail (e->r, -1, SVFS_ERROR_MOUNT_FAILED, "starting the holder program", errno, "");
+}
+
 int
 svfs_linux_exec_run (const SvfsExecProgram *prog,
                      SvfsExecResult        *r)
@@ -1618,6 +1650,8 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
     sigaction (SIGCHLD, &sa, NULL);
     sigfillset (&all);
     sigprocmask (SIG_BLOCK, &all, NULL);
+    if (prog->holder_exe_fd >= 0)
+      return exec_holder (&e);
     if (lo > 0)
       close_range (0, lo - 1, 0);
     if (hi > lo + 1)

@@ -171,6 +171,9 @@ typedef struct {
   int          *host_fds;      /* n_host_paths slots, scratch for the child */
   int           sync_fd;       /* child writes one byte here when the namespace is ready */
   int           control_fd;    /* EOF here means the owner is gone: the holder exits */
+  int           holder_exe_fd; /* >= 0: once ready, become sandboxvfs-holder (execveat of this fd) with
+                                * the control pipe as fd 0; the parent made this process with
+                                * CLONE_VM | CLONE_VFORK and waits for the exec */
   bool          hide_when_read;/* a copy of the caller's memory in the namespace's user namespace:
                                 * once ready it waits for one byte on the control pipe (the parent
                                 * has read what it needs from /proc), becomes non-dumpable, so that

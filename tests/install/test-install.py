@@ -143,6 +143,9 @@ def run_checks(destdir):
     if "daemon" in EXPECT:
         found = glob.glob(destdir + "/**/sandboxvfsd", recursive=True)
         check(any(os.access(p, os.X_OK) and os.path.isfile(p) for p in found), "sandboxvfsd installed")
+    if "holder" in EXPECT:
+        # where the library looks for it (config.h: SVFS_HOLDER_PATH)
+        expected["holder program"] = os.path.join(under(destdir, E["SVFS_LIBEXECDIR"]), "sandboxvfs-holder")
     if "dbus-xml" in EXPECT:
         expected["D-Bus interface XML"] = os.path.join(datadir, "dbus-1", "interfaces",
                                                        "org.sandboxvfs.SandboxVfs1.xml")
