@@ -51,6 +51,13 @@ void  svfs_holder_stack_put (void *stack);
 void svfs_mount_namespace_take_cleanup_dirs (SvfsMountNamespace *self,
                                              GPtrArray          *dirs);
 
+/* Reaps the process behind @pidfd (waitid options such as WNOHANG in
+ * @options), storing a waitpid()-style status; -1 with errno when it
+ * cannot. */
+int svfs_reap_pidfd (int  pidfd,
+                     int  options,
+                     int *wait_status);
+
 /* Removes a directory tree without following symlinks. */
 void svfs_remove_tree (const char *path);
 

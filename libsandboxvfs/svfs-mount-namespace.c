@@ -134,11 +134,10 @@ wait_status_from_siginfo (const siginfo_t *info)
     }
 }
 
-/* Reaps the process behind @pidfd; -1 with errno when it cannot. */
-static int
-reap_pidfd (int  pidfd,
-            int  options,
-            int *wait_status)
+int
+svfs_reap_pidfd (int  pidfd,
+                 int  options,
+                 int *wait_status)
 {
   siginfo_t info = { 0 };
   int rc;
@@ -203,7 +202,7 @@ close_locked (SvfsMountNamespace *self)
       Process *p = &g_array_index (self->processes, Process, i);
 
       if (!p->reaped && p->pidfd >= 0)
-        reap_pidfd (p->pidfd, 0, &p->status);
+        svfs_reap_pidfd (p->pidfd, 0, &p->status);
       p->reaped = TRUE;
       /* An async wait still polls the pidfd; it closes it and returns
        * the status kept here. */
@@ -214,10 +213,10 @@ close_locked (SvfsMountNamespace *self)
   if (self->pidfd >= 0)
     {
       pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
-      reap_pidfd (self->pidfd, 0, NULL);
+      svfs_reap_pidfd (self->pidfd, 0, NULL);
       close_fd (&self->pidfd);
     }
-  if (self->holder_stack != NULL && self->pidfd < 0)
+  if (self->holder_stack != NULL)
     {
       svfs_holder_stack_put (self->holder_stack);
       self->holder_stack = NULL;
@@ -1421,7 +1420,7 @@ svfs_mount_namespace_wait (SvfsMountNamespace  *self,
   pidfd = p->pidfd;
   g_mutex_unlock (&self->lock);
 
-  rc = pidfd >= 0 ? reap_pidfd (pidfd, 0, &status) : -1;
+  rc = pidfd >= 0 ? svfs_reap_pidfd (pidfd, 0, &status) : -1;
   err = errno;
   if (pidfd < 0)
     {
@@ -1514,7 +1513,7 @@ wait_complete (GTask    *task,
         }
       else if (exited)
         {
-          rc = reap_pidfd (p->pidfd, 0, &status);
+          rc = svfs_reap_pidfd (p->pidfd, 0, &status);
           err = errno;
           p->reaped = TRUE;
           close_fd (&p->pidfd);

@@ -593,12 +593,10 @@ build_root (Builder  *b,
         return FALSE;
       add_tree (b, fd, "/");
     }
-  /* A read-only root gets a memory overlay too, made read-only after the
-   * set-up: missing mount points are then created in memory, never on the
-   * host (gVisor's synthetic mount points). */
-  /* (plan_synthetic_mount_points () adds the overlay only when a mount
-   * point is missing: otherwise the root is simply made read-only at the
-   * end.) */
+  /* A read-only root whose mount points are missing gets a memory overlay,
+   * made read-only after the set-up, so that they are created in memory,
+   * never on the host (gVisor's synthetic mount points): see
+   * plan_synthetic_mount_points (). */
   if (erofs && medium != SVFS_OVERLAY_MEDIUM_NONE && medium != SVFS_OVERLAY_MEDIUM_MEMORY &&
       medium != SVFS_OVERLAY_MEDIUM_ANON)
     medium = SVFS_OVERLAY_MEDIUM_MEMORY;   /* no "next to the source" for an image */
@@ -1467,23 +1465,20 @@ open_holder_program (void)
 #endif
 }
 
-/* Waits for the holder (killed first when @kill) and closes its pidfd;
+/* Waits for the holder (killed first when @do_kill) and closes its pidfd;
  * returns its wait status. */
 static int
 reap_holder (pid_t    pid,
              int      pidfd,
              gboolean do_kill)
 {
-  siginfo_t info = { 0 };
   int status = 0;
 
   if (pidfd >= 0)
     {
       if (do_kill)
         pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
-      while (waitid (P_PIDFD, (id_t) pidfd, &info, WEXITED) < 0 && errno == EINTR)
-        ;
-      status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;
+      svfs_reap_pidfd (pidfd, 0, &status);
       close (pidfd);
     }
   else
@@ -1652,6 +1647,11 @@ apply (SvfsMounter    *self,
       holder_stack = svfs_holder_stack_get ();
       if (holder_stack == NULL)
         use_vm = use_exec = FALSE;
+    }
+  if (!use_exec && holder_exe >= 0)
+    {
+      close (holder_exe);
+      holder_exe = -1;
     }
   shared_vm = use_vm || use_exec;
 

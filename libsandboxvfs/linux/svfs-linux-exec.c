@@ -476,18 +476,36 @@ populate_dev (int             dev_fd,
   return 0;
 }
 
-/* In a user namespace owners it does not map cannot be given: they stay
- * the caller's (root inside). */
-static bool copy_in_userns;
-
+/* In a user namespace (@userns) owners it does not map cannot be given:
+ * they stay the caller's (root inside). */
 static int
-copy_chown (int fd, const char *name, uid_t uid, gid_t gid, int flags)
+copy_chown (int fd, const char *name, uid_t uid, gid_t gid, int flags, bool userns)
 {
   int rc = name != NULL ? fchownat (fd, name, uid, gid, flags) : fchown (fd, uid, gid);
 
-  if (rc < 0 && copy_in_userns && (errno == EINVAL || errno == EPERM))
+  if (rc < 0 && userns && (errno == EINVAL || errno == EPERM))
     return 0;
   return rc;
+}
+
+/* Copies @size bytes from @src to @dst; 0, or the errno (EIO when @src
+ * ends early). */
+static int
+copy_data (int   dst,
+           int   src,
+           off_t size)
+{
+  for (off_t left = size; left > 0;)
+    {
+      ssize_t w = sendfile (dst, src, NULL, (size_t) (left > 0x40000000 ? 0x40000000 : left));
+
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return w < 0 ? errno : EIO;
+      left -= w;
+    }
+  return 0;
 }
 
 /* Copies the content of @src (an O_RDONLY directory) into @dst, keeping
@@ -498,6 +516,7 @@ copy_tree (int             src,
            int             dst,
            int             depth,
            int             op,
+           bool            userns,
            SvfsExecResult *r)
 {
   char buf[2048] __attribute__ ((aligned (8)));
@@ -544,8 +563,8 @@ copy_tree (int             src,
                     close (d);
                   return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: open", err, name);
                 }
-              rc = copy_tree (s, d, depth + 1, op, r);
-              if (rc == 0 && (copy_chown (d, NULL, st.st_uid, st.st_gid, 0) < 0 || fchmod (d, st.st_mode & 07777) < 0))
+              rc = copy_tree (s, d, depth + 1, op, userns, r);
+              if (rc == 0 && (copy_chown (d, NULL, st.st_uid, st.st_gid, 0, userns) < 0 || fchmod (d, st.st_mode & 07777) < 0))
                 rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: chown/chmod", errno, name);
               close (s);
               close (d);
@@ -556,23 +575,13 @@ copy_tree (int             src,
             {
               int s = openat (src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
               int d = s < 0 ? -1 : openat (dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-              off_t left = st.st_size;
-              int rc = 0;
+              int rc = 0, err;
 
               if (s < 0 || d < 0)
                 rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: open", errno, name);
-              while (rc == 0 && left > 0)
-                {
-                  ssize_t w = sendfile (d, s, NULL, (size_t) (left > 0x40000000 ? 0x40000000 : left));
-                  if (w < 0 && errno == EINTR)
-                    continue;
-                  if (w < 0)
-                    rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: copying", errno, name);
-                  if (w <= 0)
-                    break;
-                  left -= w;
-                }
-              if (rc == 0 && (copy_chown (d, NULL, st.st_uid, st.st_gid, 0) < 0 || fchmod (d, st.st_mode & 07777) < 0))
+              else if ((err = copy_data (d, s, st.st_size)) != 0)
+                rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: copying", err, name);
+              if (rc == 0 && (copy_chown (d, NULL, st.st_uid, st.st_gid, 0, userns) < 0 || fchmod (d, st.st_mode & 07777) < 0))
                 rc = fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: chown/chmod", errno, name);
               if (s >= 0)
                 close (s);
@@ -590,13 +599,13 @@ copy_tree (int             src,
                 return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: readlink", errno, name);
               target[len] = '\0';
               if (symlinkat (target, dst, name) < 0 ||
-                  copy_chown (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+                  copy_chown (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW, userns) < 0)
                 return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: symlink", errno, name);
             }
           else
             {
               if (mknodat (dst, name, st.st_mode, st.st_rdev) < 0 ||
-                  copy_chown (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+                  copy_chown (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW, userns) < 0 ||
                   fchmodat (dst, name, st.st_mode & 07777, 0) < 0)
                 return fail (r, op, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: mknod", errno, name);
             }
@@ -836,7 +845,7 @@ copy_file_mount (Exec *e,
   char name[16], proc[64];
   struct stat st;
   int src, dst, m;
-  int rc = 0;
+  int rc = 0, err;
 
   scratch_name (name, i, 'f');
   if (fd_path (proc, sizeof proc, src_tree) == NULL)
@@ -844,7 +853,7 @@ copy_file_mount (Exec *e,
   src = open (proc, O_RDONLY | O_CLOEXEC);
   if (src < 0 || fstat (src, &st) < 0)
     {
-      int err = errno;
+      err = errno;
       if (src >= 0)
         close (src);
       return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", err, "");
@@ -852,18 +861,8 @@ copy_file_mount (Exec *e,
   dst = openat (e->staging_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
   if (dst < 0)
     rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", errno, "");
-  for (off_t left = st.st_size; rc == 0 && left > 0;)
-    {
-      ssize_t w = sendfile (dst, src, NULL, (size_t) (left > 0x40000000 ? 0x40000000 : left));
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        {
-          rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", w < 0 ? errno : EIO, "");
-          break;
-        }
-      left -= w;
-    }
+  if (rc == 0 && (err = copy_data (dst, src, st.st_size)) != 0)
+    rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", err, "");
   if (rc == 0 && fchown (dst, st.st_uid, st.st_gid) < 0 && !e->prog->userns)
     rc = fail (r, i, SVFS_ERROR_MOUNT_FAILED, "copying the file", errno, "");
   close (src);
@@ -1102,7 +1101,7 @@ do_mount (Exec *e,
 
       if (covered < 0)
         return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "tmpcopyup: opening the covered directory", errno, op->dest);
-      rc = copy_tree (covered, m, 0, i, r);
+      rc = copy_tree (covered, m, 0, i, e->prog->userns, r);
       close (covered);
       if (rc < 0)
         return -1;
@@ -1417,16 +1416,10 @@ become_owner (Exec *e)
 {
   const SvfsExecProgram *prog = e->prog;
   SvfsExecResult *r = e->r;
-  unsigned lo = (unsigned) (prog->sync_fd < prog->control_fd ? prog->sync_fd : prog->control_fd);
-  unsigned hi = (unsigned) (prog->sync_fd < prog->control_fd ? prog->control_fd : prog->sync_fd);
   char byte = 'U';
   ssize_t n;
 
-  if (lo > 0)
-    close_range (0, lo - 1, 0);
-  if (hi > lo + 1)
-    close_range (lo + 1, hi - 1, 0);
-  close_range (hi + 1, ~0U, 0);
+  svfs_close_fds_except (0, prog->sync_fd, prog->control_fd);
   e->root_fd = e->devnull_fd = -1;
 
   /* Raw syscalls: glibc's would signal threads this process does not have. */
@@ -1486,16 +1479,10 @@ exec_holder (Exec *e)
   const char one = 'R';
   int exe = fcntl (prog->holder_exe_fd, F_DUPFD_CLOEXEC, 3);
   int sync = fcntl (prog->sync_fd, F_DUPFD_CLOEXEC, 3);
-  unsigned lo, hi;
 
   if (exe < 0 || sync < 0 || dup2 (prog->control_fd, 0) < 0 || fcntl (0, F_SETFD, 0) < 0)
     return fail (e->r, -1, SVFS_ERROR_MOUNT_FAILED, "handing the control pipe to the holder program", errno, "");
-  lo = (unsigned) (exe < sync ? exe : sync);
-  hi = (unsigned) (exe < sync ? sync : exe);
-  close_range (1, lo - 1, 0);
-  if (hi > lo + 1)
-    close_range (lo + 1, hi - 1, 0);
-  close_range (hi + 1, ~0U, 0);
+  svfs_close_fds_except (1, exe, sync);
 
   while (write (sync, &one, 1) < 0 && errno == EINTR)
     ;
@@ -1517,7 +1504,6 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
   if (prog->userns)
     {
       e.forced = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-      copy_in_userns = true;
       if (prog->parent_maps ? wait_for_parent_maps (&e) < 0 : write_id_maps (&e) < 0)
         return -1;
     }
@@ -1642,8 +1628,6 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
     struct sigaction sa = { .sa_handler = SIG_IGN };
     const int control = prog->control_fd, sync = prog->sync_fd;
     const bool hide = prog->hide_when_read;
-    const unsigned lo = (unsigned) (sync < control ? sync : control);
-    const unsigned hi = (unsigned) (sync < control ? control : sync);
     sigset_t all;
     char byte;
 
@@ -1652,11 +1636,7 @@ svfs_linux_exec_run (const SvfsExecProgram *prog,
     sigprocmask (SIG_BLOCK, &all, NULL);
     if (prog->holder_exe_fd >= 0)
       return exec_holder (&e);
-    if (lo > 0)
-      close_range (0, lo - 1, 0);
-    if (hi > lo + 1)
-      close_range (lo + 1, hi - 1, 0);
-    close_range (hi + 1, ~0U, 0);
+    svfs_close_fds_except (0, sync, control);
 
     syscall (SYS_write, sync, &one, 1);
     if (hide &&

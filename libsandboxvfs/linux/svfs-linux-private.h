@@ -45,6 +45,23 @@ svfs_sys_pivot_root (const char *new_root,
   return (int) syscall (SYS_pivot_root, new_root, put_old);
 }
 
+/* Closes every fd from @from on except @a and @b (which may be the same
+ * and must not be below @from).  Plain syscalls: safe in a cloned child. */
+static inline void
+svfs_close_fds_except (unsigned from,
+                       int      a,
+                       int      b)
+{
+  unsigned lo = (unsigned) (a < b ? a : b);
+  unsigned hi = (unsigned) (a < b ? b : a);
+
+  if (lo > from)
+    close_range (from, lo - 1, 0);
+  if (hi > lo + 1)
+    close_range (lo + 1, hi - 1, 0);
+  close_range (hi + 1, ~0U, 0);
+}
+
 /* Resolves @path inside the tree whose root is @root_fd: absolute symlinks
  * restart at @root_fd, ".." stops there, magic links (/proc/self/root, …)
  * are refused.  This is how every destination is looked up. */
@@ -213,7 +230,7 @@ typedef struct {
   const int          *child_fds;    /* fd i of the process = child_fds[i] (-1: closed) */
   unsigned            n_child_fds;  /* 0: keep 0, 1, 2 */
   int                 report_fd;    /* pipe: pid from the intermediate, then errors */
-  bool                userns;       /* joined a user namespace: no setgroups() (it is denied there) */
+  bool                userns;       /* joined a user namespace: setgroups() may be denied there (EPERM is ignored) */
   bool                drop_groups;  /* setgroups(0) before joining (root joining an owner's user namespace) */
   /* The process is cloned with CLONE_VM | CLONE_VFORK on this stack (the
    * top) instead of copying the address space; NULL: a plain fork.  Only
@@ -235,9 +252,9 @@ typedef struct {
 
 /* Runs in the intermediate child (forked from the caller): joins the
  * namespaces, clones the process with CLONE_PARENT so it is the caller's
- * child, writes its pid (pid_t) to report_fd and _exit()s.  The process
- * itself sets up fds, ids and cwd and execs; a failure is written to
- * report_fd as an SvfsSpawnFailure.  Never returns. */
+ * child, writes its pid to report_fd (an SvfsSpawnReport) and _exit()s.
+ * The process itself sets up fds, ids and cwd and execs; a failure is
+ * written to report_fd as an SvfsSpawnReport too.  Never returns. */
 void svfs_linux_spawn_run (const SvfsSpawnProgram *prog) __attribute__ ((noreturn));
 
 /* The same as a clone() entry point, for an intermediate made with

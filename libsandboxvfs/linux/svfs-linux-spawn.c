@@ -144,9 +144,7 @@ run_process (const SvfsSpawnProgram *prog)
       else
         close ((int) i);
     }
-  if ((unsigned) rep > low)
-    close_range (low, (unsigned) rep - 1, 0);
-  close_range ((unsigned) rep + 1, ~0U, 0);
+  svfs_close_fds_except (low, rep, rep);
 
   /* setgroups is denied in a user namespace made by an unprivileged
    * caller or for an owner (and there are no supplementary groups to drop
