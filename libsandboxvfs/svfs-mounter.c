@@ -442,14 +442,49 @@ lookup_generic_option (const char *option)
   return g_hash_table_lookup (table, option);
 }
 
+/* What a compilation reads from the mounter besides its spec.
+ * compile_async() takes owned copies when it starts (its worker runs while
+ * the caller may change the config, the bundle dir, the registry or the
+ * fd count); the synchronous compile borrows them. */
+typedef struct {
+  SvfsConfig         *config;
+  char               *bundle_dir;
+  SvfsDeviceRegistry *device_registry;   /* nullable */
+  int                 n_source_fds;
+} CompileInput;
+
+static CompileInput *
+compile_input_new (SvfsMounter *self)
+{
+  CompileInput *input = g_new0 (CompileInput, 1);
+
+  input->config = svfs_config_copy (self->config);
+  input->bundle_dir = g_strdup (svfs_spec_get_bundle_dir (self->spec));
+  if (self->device_registry != NULL)
+    input->device_registry = g_object_ref (self->device_registry);
+  input->n_source_fds = self->n_source_fds;
+  return input;
+}
+
+static void
+compile_input_free (CompileInput *input)
+{
+  g_clear_object (&input->config);
+  g_clear_pointer (&input->bundle_dir, g_free);
+  g_clear_object (&input->device_registry);
+  g_free (input);
+}
+
 /* The state of one compilation. */
 typedef struct {
-  SvfsMounter       *mounter;
-  SvfsMountPlan     *plan;
-  SvfsPodMountHints *hints;
-  GHashTable        *fs_types;     /* name → SvfsFilesystemType (owned) */
-  const char        *bundle_dir;
-  guint              next_fd;
+  SvfsMounter        *mounter;
+  SvfsMountPlan      *plan;
+  SvfsPodMountHints  *hints;
+  GHashTable         *fs_types;     /* name → SvfsFilesystemType (owned) */
+  SvfsConfig         *config;
+  const char         *bundle_dir;
+  SvfsDeviceRegistry *device_registry;
+  guint               next_fd;
 } Compiler;
 
 static void
@@ -707,15 +742,21 @@ compile_root (Compiler  *c,
               GError   **error)
 {
   SvfsSpec *spec = c->mounter->spec;
-  SvfsConfig *config = c->mounter->config;
+  SvfsConfig *config = c->config;
   SvfsMountPlan *plan = c->plan;
   g_autoptr(SvfsRootfsHint) hint = NULL;
+  g_autoptr(GError) local_error = NULL;
   SvfsOverlayMedium medium = SVFS_OVERLAY_MEDIUM_NONE;
   const char *dir = NULL;
 
-  hint = svfs_rootfs_hint_new_from_annotations (svfs_spec_get_annotations (spec), error);
-  if (hint == NULL && error != NULL && *error != NULL)
-    return FALSE;
+  /* No hint is not an error: only local_error tells them apart, whether
+   * or not the caller wants the error. */
+  hint = svfs_rootfs_hint_new_from_annotations (svfs_spec_get_annotations (spec), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   if (svfs_config_get_overlay_root (config))
     {
@@ -736,7 +777,10 @@ compile_root (Compiler  *c,
   else
     {
       plan->root_type = g_strdup ("bind");
-      plan->root_source = svfs_spec_dup_resolved_root_path (spec);
+      /* As svfs_spec_dup_resolved_root_path(), against the bundle dir
+       * this compilation started with. */
+      plan->root_source = g_canonicalize_filename (svfs_spec_get_root_path (spec),
+                                                   c->bundle_dir);
       if (plan->root_source == NULL)
         {
           g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC, "root.path: missing");
@@ -872,7 +916,7 @@ compile_mount (Compiler       *c,
 
   if (strcmp (type, "bind") == 0)
     {
-      SvfsConfig *config = c->mounter->config;
+      SvfsConfig *config = c->config;
 
       if (abs_source == NULL)
         {
@@ -1032,8 +1076,8 @@ plan_devices (Compiler  *c,
     }
 
   /* Then the GPU/TPU/CDI nodes: svfs-device-registry.c. */
-  if (!svfs_device_registry_plan_devices (c->mounter->device_registry, c->mounter->spec,
-                                          c->mounter->config, c->plan->devices,
+  if (!svfs_device_registry_plan_devices (c->device_registry, c->mounter->spec,
+                                          c->config, c->plan->devices,
                                           host_warnings, error))
     return FALSE;
   for (guint i = 0; i < host_warnings->len; i++)
@@ -1041,9 +1085,21 @@ plan_devices (Compiler  *c,
   return TRUE;
 }
 
+static gboolean
+check_has_spec (SvfsMounter  *self,
+                GError      **error)
+{
+  if (self->spec != NULL)
+    return TRUE;
+  g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                       "the mounter has no spec");
+  return FALSE;
+}
+
 static SvfsMountPlan *
-compile (SvfsMounter  *self,
-         GError      **error)
+compile (SvfsMounter         *self,
+         const CompileInput  *input,
+         GError             **error)
 {
   g_auto(Compiler) c = { 0 };
   g_autoptr(GPtrArray) compiled = NULL;
@@ -1054,12 +1110,14 @@ compile (SvfsMounter  *self,
   Presence presence = { 0 };
   guint n;
 
-  if (!svfs_config_validate (self->config, error))
+  if (!svfs_config_validate (input->config, error))
     return NULL;
 
   c.mounter = self;
   c.plan = svfs_mount_plan_new ();
-  c.bundle_dir = svfs_spec_get_bundle_dir (self->spec);
+  c.config = input->config;
+  c.bundle_dir = input->bundle_dir;
+  c.device_registry = input->device_registry;
   c.fs_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       unref_nullable);
 
@@ -1102,11 +1160,11 @@ compile (SvfsMounter  *self,
   /* Source fds are dispensed before sorting: rootfs, then bind sources in
    * spec order. */
   c.plan->n_source_fds = c.next_fd;
-  if (self->n_source_fds >= 0 && (guint) self->n_source_fds != c.next_fd)
+  if (input->n_source_fds >= 0 && (guint) input->n_source_fds != c.next_fd)
     {
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_SOURCE_FDS,
                    "expected %u source fds (1 for the rootfs and %u for bind mount sources), got %d",
-                   c.next_fd, c.next_fd - 1, self->n_source_fds);
+                   c.next_fd, c.next_fd - 1, input->n_source_fds);
       return NULL;
     }
 
@@ -1148,8 +1206,9 @@ compile (SvfsMounter  *self,
  *
  * Errors: %SVFS_ERROR_INVALID_CONFIG for a bad combination of settings,
  * %SVFS_ERROR_INVALID_OPTION for a bad mount option or filesystem data,
- * %SVFS_ERROR_INVALID_SPEC for bad hints, bind mounts without a source or
- * incompatible shared mounts, %SVFS_ERROR_SOURCE_FDS when
+ * %SVFS_ERROR_INVALID_SPEC for a mounter without a spec, bad hints, bind
+ * mounts without a source or incompatible shared mounts,
+ * %SVFS_ERROR_SOURCE_FDS when
  * [property@Svfs.Mounter:n-source-fds] does not match. Messages name the
  * mount (`mounts[4] "/data"`). Nothing is returned on error.
  *
@@ -1161,10 +1220,22 @@ SvfsMountPlan *
 svfs_mounter_compile (SvfsMounter  *self,
                       GError      **error)
 {
+  CompileInput input;
+
   g_return_val_if_fail (SVFS_IS_MOUNTER (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return compile (self, error);
+  if (!check_has_spec (self, error))
+    return NULL;
+
+  /* In the caller's thread nothing changes under us: borrow, no copies. */
+  input = (CompileInput) {
+    .config = self->config,
+    .bundle_dir = (char *) svfs_spec_get_bundle_dir (self->spec),
+    .device_registry = self->device_registry,
+    .n_source_fds = self->n_source_fds,
+  };
+  return compile (self, &input, error);
 }
 
 static void
@@ -1174,7 +1245,7 @@ compile_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GError *error = NULL;
-  SvfsMountPlan *plan = compile (SVFS_MOUNTER (source_object), &error);
+  SvfsMountPlan *plan = compile (SVFS_MOUNTER (source_object), task_data, &error);
 
   if (plan == NULL)
     g_task_return_error (task, error);
@@ -1200,11 +1271,22 @@ svfs_mounter_compile_async (SvfsMounter         *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (SVFS_IS_MOUNTER (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, svfs_mounter_compile_async);
+
+  if (!check_has_spec (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The worker reads its own copies, not what the caller may change. */
+  g_task_set_task_data (task, compile_input_new (self),
+                        (GDestroyNotify) compile_input_free);
   g_task_run_in_thread (task, compile_thread);
 }
 

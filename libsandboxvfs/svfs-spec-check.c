@@ -319,13 +319,26 @@ svfs_spec_parse_json_data (const char  *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
+  /* json-glib refuses a NULL buffer without saying why. */
+  if (length == 0)
+    {
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
+                           "the spec is empty");
+      return NULL;
+    }
+
   if (!scan_limits (data, length, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
-      g_autofree char *message = reformat_parse_error (local_error->message);
+      g_autofree char *message = NULL;
+
+      if (local_error != NULL)
+        message = reformat_parse_error (local_error->message);
+      else
+        message = g_strdup ("the spec could not be parsed");
 
       g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC, message);
       return NULL;

@@ -999,6 +999,62 @@ test_compile_async (Fixture *f, gconstpointer data)
 }
 
 static void
+compile_fails_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GError **out = user_data;
+  g_autoptr(SvfsMountPlan) plan = NULL;
+
+  plan = svfs_mounter_compile_finish (SVFS_MOUNTER (source), result, out);
+  g_assert_null (plan);
+  g_assert_nonnull (*out);
+}
+
+static void
+test_compile_without_spec (Fixture *f, gconstpointer data)
+{
+  /* svfs_mounter_new() insists on a spec; bindings can leave it out. */
+  g_autoptr(SvfsMounter) mounter = g_object_new (SVFS_TYPE_MOUNTER, NULL);
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) async_error = NULL;
+
+  /* A clean error, and no criticals (they are fatal in tests). */
+  plan = svfs_mounter_compile (mounter, &error);
+  g_assert_null (plan);
+  g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+  g_assert_cmpstr (error->message, ==, "the mounter has no spec");
+  g_assert_null (svfs_mounter_compile (mounter, NULL));
+
+  svfs_mounter_compile_async (mounter, NULL, compile_fails_cb, &async_error);
+  while (async_error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (async_error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+  g_assert_cmpstr (async_error->message, ==, "the mounter has no spec");
+}
+
+static void
+test_compile_async_snapshot (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SvfsSpec) spec = make_spec (f, "");
+  g_autoptr(SvfsConfig) config = svfs_config_new ();
+  g_autoptr(SvfsMounter) mounter = svfs_mounter_new (spec, config);
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  svfs_mounter_compile_async (mounter, NULL, compiled_cb, &plan);
+  /* Changes after the call do not reach the worker. */
+  svfs_spec_set_bundle_dir (spec, "/elsewhere");
+  g_assert_true (svfs_config_set (config, "overlay2", "none", &error));
+  g_assert_no_error (error);
+  while (plan == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (svfs_mount_plan_get_root_source (plan), ==, f->rootfs);
+  g_assert_cmpint (svfs_mount_plan_get_root_overlay_medium (plan), ==, SVFS_OVERLAY_MEDIUM_MEMORY);
+}
+
+static void
 test_path_clean (void)
 {
   static const char *cases[][2] = {
@@ -1063,6 +1119,8 @@ main (int    argc,
   ADD ("pure-and-deterministic", test_pure_and_deterministic);
   ADD ("format/tree-and-table", test_tree_and_table);
   ADD ("compile-async", test_compile_async);
+  ADD ("compile-async/snapshot", test_compile_async_snapshot);
+  ADD ("no-spec", test_compile_without_spec);
 #undef ADD
   g_test_add_func ("/svfs/path/clean", test_path_clean);
 

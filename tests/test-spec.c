@@ -326,6 +326,36 @@ test_data_invalid_message_lists_problems (void)
 }
 
 static void
+test_data_empty (void)
+{
+  static const struct {
+    const char *data;
+    gssize length;
+  } cases[] = {
+    { NULL, 0 },
+    { "", 0 },
+    { "", -1 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SvfsSpec) spec = NULL;
+      g_auto(GStrv) problems = NULL;
+
+      spec = svfs_spec_new_from_data (cases[i].data, cases[i].length, &error);
+      g_assert_null (spec);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_assert_cmpstr (error->message, ==, "the spec is empty");
+
+      problems = svfs_spec_check_data (cases[i].data, cases[i].length);
+      g_assert_nonnull (problems);
+      g_assert_cmpuint (g_strv_length (problems), ==, 1);
+      g_assert_cmpstr (problems[0], ==, "the spec is empty");
+    }
+}
+
+static void
 test_file_not_found (void)
 {
   g_autoptr(GError) error = NULL;
@@ -664,6 +694,7 @@ main (int   argc,
   g_test_add_func ("/svfs/spec/json/sealed", test_json_sealed);
   g_test_add_func ("/svfs/spec/json/pretty", test_json_pretty);
   g_test_add_func ("/svfs/spec/error/invalid-data-lists-problems", test_data_invalid_message_lists_problems);
+  g_test_add_func ("/svfs/spec/error/data-empty", test_data_empty);
   g_test_add_func ("/svfs/spec/error/file-not-found", test_file_not_found);
   g_test_add_func ("/svfs/spec/error/file-is-directory", test_file_is_directory);
   g_test_add_func ("/svfs/spec/error/file-too-large-not-read", test_file_too_large_not_read);

@@ -104,6 +104,28 @@ def test_compile_async(tmp_path):
     assert result["plan"].get_n_items() == 5
 
 
+def test_compile_without_spec_is_a_clean_error():
+    mounter = Svfs.Mounter()
+    with pytest.raises(GLib.Error) as info:
+        mounter.compile()
+    assert info.value.matches(Svfs.error_quark(), Svfs.Error.INVALID_SPEC)
+    assert info.value.message == "the mounter has no spec"
+
+    loop = GLib.MainLoop()
+    result = {}
+
+    def done(source, res):
+        try:
+            source.compile_finish(res)
+        except GLib.Error as e:
+            result["error"] = e
+        loop.quit()
+
+    mounter.compile_async(None, done)
+    loop.run()
+    assert result["error"].matches(Svfs.error_quark(), Svfs.Error.INVALID_SPEC)
+
+
 class UpperFs(Svfs.FilesystemType):
     """A filesystem type defined in Python: its only data key is 'level',
     which must be a number."""
