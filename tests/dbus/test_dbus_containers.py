@@ -147,6 +147,19 @@ class TestContainer(ContainerTestCase):
                                                {'x': GLib.Variant('b', True)})))
         self.assertIn('"x"', e.message)
 
+    def test_spawn_unterminated_bytestrings(self):
+        path = self.new_container()
+        self.addCleanup(self.client.container_call, path, 'Close')
+        for argv, env, cwd, what in (([b'/bin/true\0', b'a\0', b'b'], [], b'\0', 'argv[2]'),
+                                     ([b'/bin/true\0'], [b'A=1'], b'\0', 'env[0]'),
+                                     ([b'/bin/true\0'], [], b'/', 'cwd')):
+            with self.assertRaises(GLib.Error) as cm:
+                self.client.container_call(path, 'Spawn', GLib.Variant(
+                    '(aayaayaya{uh}a{sv})', (argv, env, cwd, {}, {})))
+            self.assertEqual(dbus_error_name(cm.exception),
+                             'org.freedesktop.DBus.Error.InvalidArgs')
+            self.assertIn(what, cm.exception.message)
+
     def test_only_the_owner(self):
         path = self.new_container()
         self.addCleanup(self.client.container_call, path, 'Close')
@@ -235,6 +248,7 @@ class TestLifetime(ContainerTestCase):
         helpers = self.held()
         c.close()
         self.assertAllGone([pid, pid2] + helpers, fds)
+        self.assertServing()
 
     def test_owner_killed_tears_down(self):
         fds = self.daemon.fd_count()
@@ -256,6 +270,7 @@ import time; time.sleep(1000)
         proc.kill()
         proc.wait()
         self.assertAllGone([pid] + helpers, fds)
+        self.assertServing()
 
     def test_service_exit_tears_down(self):
         bus = Bus()

@@ -275,25 +275,50 @@ spawn_exited_cb (GObject      *source,
   g_free (s);
 }
 
-/* aay → a NULL-terminated vector, NULL when empty; each element must be a
- * NUL-terminated bytestring. */
-static char **
-dup_bytestring_array (GVariant  *array,
-                      gboolean   empty_is_null)
+/* Whether an ay ends with a NUL: g_variant_dup_bytestring() would turn
+ * anything else into "" without a word. */
+static gboolean
+bytestring_is_terminated (GVariant *bytes)
+{
+  gsize size;
+  const char *data = g_variant_get_fixed_array (bytes, &size, sizeof (char));
+
+  return size > 0 && data[size - 1] == '\0';
+}
+
+/* aay → a NULL-terminated vector in *out, NULL when empty; each element
+ * must be a NUL-terminated bytestring, or this fails naming it as
+ * name[i]. */
+static gboolean
+dup_bytestring_array (GVariant    *array,
+                      const char  *name,
+                      gboolean     empty_is_null,
+                      char      ***out,
+                      GError     **error)
 {
   gsize n = g_variant_n_children (array);
-  GPtrArray *out;
+  g_autoptr(GPtrArray) strv = NULL;
 
+  *out = NULL;
   if (n == 0 && empty_is_null)
-    return NULL;
-  out = g_ptr_array_new_full (n + 1, g_free);
+    return TRUE;
+  strv = g_ptr_array_new_full (n + 1, g_free);
   for (gsize i = 0; i < n; i++)
     {
       g_autoptr(GVariant) item = g_variant_get_child_value (array, i);
-      g_ptr_array_add (out, g_variant_dup_bytestring (item, NULL));
+
+      if (!bytestring_is_terminated (item))
+        {
+          g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                       "Spawn: %s[%" G_GSIZE_FORMAT "] is not a NUL-terminated bytestring",
+                       name, i);
+          return FALSE;
+        }
+      g_ptr_array_add (strv, g_variant_dup_bytestring (item, NULL));
     }
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
+  g_ptr_array_add (strv, NULL);
+  *out = (char **) g_ptr_array_free (g_steal_pointer (&strv), FALSE);
+  return TRUE;
 }
 #endif
 
@@ -330,8 +355,18 @@ handle_spawn (SvfsdContainer        *self,
 
   /* Empty argv, env or cwd: the spec's process.args, process.env,
    * process.cwd. */
-  argv = dup_bytestring_array (argv_v, TRUE);
-  envp = dup_bytestring_array (env_v, TRUE);
+  if (!dup_bytestring_array (argv_v, "argv", TRUE, &argv, &error) ||
+      !dup_bytestring_array (env_v, "env", TRUE, &envp, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  if (g_variant_get_size (cwd_v) > 0 && !bytestring_is_terminated (cwd_v))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                             "Spawn: cwd is not a NUL-terminated bytestring");
+      return;
+    }
   if (g_variant_get_size (cwd_v) > 1)
     cwd = g_variant_dup_bytestring (cwd_v, NULL);
 

@@ -87,6 +87,8 @@ container_closed_cb (SvfsdContainer *container,
   client_maybe_release (client);
 }
 
+/* Closes the client's containers, then releases the client if nothing
+ * else holds it: the client may be freed on return. */
 static void
 client_close_all (Client *client)
 {
@@ -95,8 +97,14 @@ client_close_all (Client *client)
   /* Closing removes each from the client's list: walk a copy. */
   for (guint i = 0; i < client->containers->len; i++)
     g_ptr_array_add (containers, g_object_ref (g_ptr_array_index (client->containers, i)));
+
+  /* Keep the client while closing: its last container would free it. */
+  client->n_in_flight++;
   for (guint i = 0; i < containers->len; i++)
     svfsd_container_close (g_ptr_array_index (containers, i));
+  client->n_in_flight--;
+
+  client_maybe_release (client);
 }
 
 static void
@@ -109,8 +117,8 @@ client_vanished_cb (GDBusConnection *connection,
   g_debug ("client %s left the bus; closing its %u containers",
            client->name, client->containers->len);
   client->vanished = TRUE;
+  /* May free the client. */
   client_close_all (client);
-  client_maybe_release (client);
 }
 
 static Client *
@@ -488,7 +496,7 @@ prepare (Request  *req,
       svfs_config_get_overlay_medium (config) != SVFS_OVERLAY_MEDIUM_ANON)
     {
       g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED,
-                           "config overlay2: only the media memory and none are allowed on "
+                           "config overlay2: only the media memory, anon and none are allowed on "
                            "the system bus (dir= and self put the upper layer on a host path)");
       return FALSE;
     }
@@ -1012,11 +1020,7 @@ svfsd_daemon_stop (SvfsdDaemon *self)
   clients = g_hash_table_get_values (self->clients);
   for (GList *l = clients; l != NULL; l = l->next)
     {
-      Client *client = l->data;
-
-      /* Keep the client while closing: its last container would free it. */
-      client->n_in_flight++;
-      client_close_all (client);
-      client->n_in_flight--;
+      /* May free the client. */
+      client_close_all (l->data);
     }
 }
