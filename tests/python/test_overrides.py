@@ -159,17 +159,13 @@ def test_other_domains_pass_through_unchanged():
     assert translated.code == Svfs.Error.NOT_FOUND and translated.message == "bad"
 
 
-def test_mount_namespace_is_a_context_manager_when_present():
-    if not hasattr(Svfs, "MountNamespace"):
-        pytest.skip("SvfsMountNamespace is not in the library yet")
+def test_mount_namespace_is_a_context_manager():
     assert hasattr(Svfs.MountNamespace, "__enter__")
     assert hasattr(Svfs.MountNamespace, "__exit__")
 
 
 def test_mount_namespace_exit_closes_and_keeps_the_block_error():
     import gi.overrides.Svfs as overrides
-    if not hasattr(overrides, "MountNamespace"):
-        pytest.skip("SvfsMountNamespace is not in the library yet")
     calls = []
 
     class Fake:
@@ -190,8 +186,6 @@ def test_mount_namespace_exit_closes_and_keeps_the_block_error():
 
 
 def test_with_mount_namespace_closes_it():
-    if not hasattr(Svfs.Mounter, "apply"):
-        pytest.skip("svfs_mounter_apply is not in the library yet")
     spec = Svfs.Spec.from_file(os.path.join(DEMO, "config.json"))
     mounter = Svfs.Mounter.new(spec, Svfs.Config.new())
     with mounter.apply(mounter.compile(), None) as ns:
