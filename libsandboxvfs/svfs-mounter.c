@@ -480,6 +480,7 @@ typedef struct {
   SvfsMounter        *mounter;
   SvfsMountPlan      *plan;
   SvfsPodMountHints  *hints;
+  GHashTable         *hint_options; /* hint name → Options of its master, parsed once */
   GHashTable         *fs_types;     /* name → SvfsFilesystemType (owned) */
   SvfsConfig         *config;
   const char         *bundle_dir;
@@ -499,6 +500,7 @@ compiler_clear (Compiler *c)
 {
   g_clear_object (&c->plan);
   g_clear_pointer (&c->hints, svfs_pod_mount_hints_free);
+  g_clear_pointer (&c->hint_options, g_hash_table_unref);
   g_clear_pointer (&c->fs_types, g_hash_table_unref);
 }
 
@@ -558,6 +560,13 @@ options_clear (Options *o)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static void
+options_free (gpointer o)
+{
+  options_clear (o);
+  g_free (o);
+}
 
 static gboolean
 has_two_equals (const char *option)
@@ -701,6 +710,41 @@ add_skipped (Compiler    *c,
   m->spec_index = spec_index;
   m->skip_reason = g_strdup (reason);
   g_list_store_append (c->plan->skipped, m);
+}
+
+/* The options of @hint's master filesystem, parsed the first time a view
+ * of it needs them (one warning per hint, not per view); @where names the
+ * mount that asked, for errors. */
+static const Options *
+hint_master_options (Compiler            *c,
+                     const SvfsMountHint *hint,
+                     SvfsFilesystemType  *fs_type,
+                     const char          *where,
+                     GError             **error)
+{
+  g_autofree char *hint_path = NULL;
+  g_autofree char *hint_name = NULL;
+  Options *master;
+
+  if (c->hint_options == NULL)
+    c->hint_options = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, options_free);
+  master = g_hash_table_lookup (c->hint_options, hint->name);
+  if (master != NULL)
+    return master;
+
+  hint_path = g_strdup_printf ("annotations[\"%s%s.options\"]", SVFS_MOUNT_HINT_PREFIX, hint->name);
+  hint_name = g_strdup_printf ("pod mount hint \"%s\"", hint->name);
+  master = g_new0 (Options, 1);
+  if (!parse_options (c, (const char * const *) hint->options, fs_type, where,
+                      hint_name, hint_path, master, error))
+    {
+      options_free (master);
+      return NULL;
+    }
+  if (master->tmpcopyup)
+    warn (c, "ignoring mount option \"tmpcopyup\" on %s: a shared mount cannot copy up", hint_name);
+  g_hash_table_insert (c->hint_options, hint->name, master);
+  return master;
 }
 
 /* Pod mount hint compatibility (gVisor §14.8 step 4): a view of a shared
@@ -894,20 +938,19 @@ compile_mount (Compiler       *c,
 
   if (hint != NULL && svfs_mount_hint_should_share (hint))
     {
-      g_auto(Options) master = { 0 };
-      g_autofree char *hint_path = g_strdup_printf ("annotations[\"%s%s.options\"]",
-                                                    SVFS_MOUNT_HINT_PREFIX, hint->name);
-
       /* The filesystem is the master's: its data comes from the hint; the
        * view keeps the spec mount's own flags. */
-      if (!parse_options (c, (const char * const *) hint->options, fs_type, where,
-                          m->destination, hint_path, &master, error))
+      const Options *master = hint_master_options (c, hint, fs_type, where, error);
+
+      if (master == NULL)
         return FALSE;
-      if (!check_shared_compat (where, hint, master.flags, opts.flags, error))
+      if (!check_shared_compat (where, hint, master->flags, opts.flags, error))
         return FALSE;
+      if (opts.tmpcopyup)
+        warn (c, "ignoring mount option \"tmpcopyup\" on %s: a shared mount cannot copy up", m->destination);
       m->shared = g_strdup (hint->name);
       m->source = g_strdup (hint->source);
-      m->data = g_string_free (g_steal_pointer (&master.data), FALSE);
+      m->data = g_strdup (master->data->str);
       g_ptr_array_add (out, g_steal_pointer (&m));
       return TRUE;
     }

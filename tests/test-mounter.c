@@ -793,6 +793,34 @@ test_pod_hint_shared_mount (Fixture *f, gconstpointer data)
 }
 
 static void
+test_pod_hint_options_once (Fixture *f, gconstpointer data)
+{
+  /* Two views of one shared mount: the hint's options are the hint's,
+   * read once (one warning for its unknown option, naming the hint, not
+   * one per view), and tmpcopyup, which a shared filesystem cannot do (it
+   * is the pod's, not this view's), is refused with a warning wherever it
+   * is asked for instead of being dropped silently. */
+  g_autoptr(SvfsMountPlan) plan = compile_ok (f,
+    "\"annotations\": {"
+    HINT ("cache", "source", "/var/cache/pod") ","
+    HINT ("cache", "type", "tmpfs") ","
+    HINT ("cache", "share", "pod") ","
+    HINT ("cache", "options", "size=1m,bogus,tmpcopyup") "},"
+    "\"mounts\": ["
+    "{\"destination\": \"/a\", \"type\": \"bind\", \"source\": \"/var/cache/pod\", \"options\": [\"rbind\"]},"
+    "{\"destination\": \"/b\", \"type\": \"bind\", \"source\": \"/var/cache/pod\", \"options\": [\"rbind\", \"tmpcopyup\"]}]");
+
+  assert_plan (f, plan,
+    "/a tmpfs /var/cache/pod size=1m - shared=cache\n"
+    "/b tmpfs /var/cache/pod size=1m - shared=cache\n"
+    SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n" TMP);
+  assert_warnings (plan,
+    "ignoring unknown mount option \"bogus\" on pod mount hint \"cache\"\n"
+    "ignoring mount option \"tmpcopyup\" on pod mount hint \"cache\": a shared mount cannot copy up\n"
+    "ignoring mount option \"tmpcopyup\" on /b: a shared mount cannot copy up");
+}
+
+static void
 test_pod_hint_incompatible (Fixture *f, gconstpointer data)
 {
   static const struct {
@@ -1110,6 +1138,7 @@ main (int    argc,
   ADD ("config/shared-file-access-with-overlay", test_shared_file_access_with_overlay);
   ADD ("hints/shared-mount", test_pod_hint_shared_mount);
   ADD ("hints/incompatible", test_pod_hint_incompatible);
+  ADD ("hints/options-once", test_pod_hint_options_once);
   ADD ("hints/errors-are-invalid-spec", test_pod_hint_errors_are_invalid_spec);
   ADD ("root/erofs-hint", test_rootfs_hint);
   ADD ("type/erofs-submount", test_erofs_submount);
