@@ -1206,6 +1206,7 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
   long intermediate;
   g_autoptr(SpawnStacks) stacks = NULL;
   sigset_t all_signals, old_mask;
+  gboolean shared_intermediate;
   GPid child = 0;
   int failure_errno = 0;
   const char *failure_stage = NULL;
@@ -1280,31 +1281,16 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
    * the process shares the intermediate's unless its ids change while it
    * would still share ours (a change of euid/egid resets the dumpable flag
    * of the mm it runs on).  Every signal is blocked meanwhile: no handler
-   * of ours may run in a child. */
+   * of ours may run in a child, on every path. */
   stacks = spawn_stacks_new ();
-  if (stacks != NULL)
-    {
-      gboolean shared_intermediate = !prog.userns && !prog.drop_groups;
-
-      if (!shared_intermediate || (prog.uid == geteuid () && prog.gid == getegid ()))
-        prog.process_stack = stacks + 2 * SPAWN_STACK_SIZE;
-      sigfillset (&all_signals);
-      pthread_sigmask (SIG_SETMASK, &all_signals, &old_mask);
-      if (shared_intermediate)
-        intermediate = clone (svfs_linux_spawn_run_shared_vm, stacks + SPAWN_STACK_SIZE,
-                              CLONE_VM | CLONE_VFORK | SIGCHLD, &prog);
-      else
-        {
-          /* A fork without atfork handlers: the child only makes syscalls. */
-          intermediate = syscall (SYS_clone, (unsigned long) SIGCHLD, NULL, NULL, NULL, 0);
-          if (intermediate == 0)
-            {
-              close (report[0]);
-              svfs_linux_spawn_run (&prog);
-            }
-        }
-      pthread_sigmask (SIG_SETMASK, &old_mask, NULL);
-    }
+  shared_intermediate = stacks != NULL && !prog.userns && !prog.drop_groups;
+  if (stacks != NULL && (!shared_intermediate || (prog.uid == geteuid () && prog.gid == getegid ())))
+    prog.process_stack = stacks + 2 * SPAWN_STACK_SIZE;
+  sigfillset (&all_signals);
+  pthread_sigmask (SIG_SETMASK, &all_signals, &old_mask);
+  if (shared_intermediate)
+    intermediate = clone (svfs_linux_spawn_run_shared_vm, stacks + SPAWN_STACK_SIZE,
+                          CLONE_VM | CLONE_VFORK | SIGCHLD, &prog);
   else
     {
       /* A fork without atfork handlers: the child only makes syscalls. */
@@ -1315,6 +1301,7 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
           svfs_linux_spawn_run (&prog);
         }
     }
+  pthread_sigmask (SIG_SETMASK, &old_mask, NULL);
   g_mutex_unlock (&self->lock);
   close (report[1]);
 

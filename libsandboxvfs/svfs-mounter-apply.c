@@ -409,11 +409,40 @@ add_tree (Builder    *b,
   g_ptr_array_add (b->trees, t);
 }
 
+/* Whether @map (a uid_map / gid_map text as build_id_map() writes it, one
+ * "inside outside count" line each) maps @inside; if so, to *@outside. */
+static gboolean
+map_id (const char *map,
+        guint64     inside,
+        guint64    *outside)
+{
+  for (const char *line = map; line != NULL && *line != '\0';)
+    {
+      char *end;
+      guint64 first = g_ascii_strtoull (line, &end, 10);
+      guint64 host = g_ascii_strtoull (end, &end, 10);
+      guint64 count = g_ascii_strtoull (end, &end, 10);
+
+      if (inside >= first && inside - first < count)
+        {
+          *outside = host + (inside - first);
+          return TRUE;
+        }
+      line = strchr (end, '\n');
+      if (line != NULL)
+        line++;
+    }
+  return FALSE;
+}
+
 /* On-disk overlay media (gVisor §4.3): `dir=/abs` puts the upper in a
  * fresh per-container directory in /abs; `self` in a hidden sibling of
  * the source, `.sandboxvfs-upper.<name>.<random>`.  Both are removed when
  * the namespace is closed (or the set-up fails).  The upper root takes
- * the lower root's mode (and owner, as root). */
+ * the lower root's mode (and owner, as root: also when root creates the
+ * spec's user namespace).  There the overlay is made by the namespace's
+ * root, so the work directory is its (else the kernel mounts the overlay
+ * read-only: it cannot create its work files). */
 static gboolean
 set_disk_overlay (Builder           *b,
                   SvfsOp            *op,
@@ -427,6 +456,7 @@ set_disk_overlay (Builder           *b,
   g_autofree char *upper = NULL;
   g_autofree char *work = NULL;
   int op_index = (int) b->ops->len - 1;
+  guint64 root_uid = G_MAXUINT32, root_gid = G_MAXUINT32;   /* (uid_t) -1: unchanged */
   struct stat st;
   char *made;
   int ufd, wfd;
@@ -475,6 +505,12 @@ set_disk_overlay (Builder           *b,
       templ = g_build_filename (parent, name, NULL);
     }
 
+  if (b->spec_userns)
+    {
+      /* Who makes the overlay there: root inside, where it is mapped. */
+      map_id (b->uid_map, 0, &root_uid);
+      map_id (b->gid_map, 0, &root_gid);
+    }
   made = g_mkdtemp_full (templ, 0700);
   if (made == NULL)
     {
@@ -492,7 +528,8 @@ set_disk_overlay (Builder           *b,
   work = g_build_filename (made, "work", NULL);
   if (g_mkdir (upper, st.st_mode & 07777) < 0 || g_mkdir (work, 0700) < 0 ||
       chmod (upper, st.st_mode & 07777) < 0 ||
-      (!b->userns && chown (upper, st.st_uid, st.st_gid) < 0))
+      ((!b->userns || b->spec_userns) && chown (upper, st.st_uid, st.st_gid) < 0) ||
+      (b->spec_userns && chown (work, (uid_t) root_uid, (gid_t) root_gid) < 0))
     {
       int err = errno;
       g_set_error (error, SVFS_ERROR, SVFS_ERROR_MOUNT_FAILED, "%s: cannot prepare \"%s\": %s", label, made,
@@ -544,6 +581,20 @@ set_overlay (Builder           *b,
     }
 }
 
+/* erofs images are mounted only outside a user namespace. */
+static gboolean
+erofs_possible (Builder     *b,
+                const char  *label,
+                GError     **error)
+{
+  if (!b->userns)
+    return TRUE;
+  g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
+               "%s: an erofs image needs root: the kernel does not mount erofs in a user namespace "
+               "(the system D-Bus service, sandboxvfsd --system, can apply this plan)", label);
+  return FALSE;
+}
+
 static gboolean
 build_root (Builder  *b,
             GError  **error)
@@ -561,13 +612,8 @@ build_root (Builder  *b,
                    "%s: a root of type \"%s\" is not supported", label, plan->root_type);
       return FALSE;
     }
-  if (erofs && b->userns)
-    {
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                   "%s: an erofs image needs root: the kernel does not mount erofs in a user namespace "
-                   "(the system D-Bus service, sandboxvfsd --system, can apply this plan)", label);
-      return FALSE;
-    }
+  if (erofs && !erofs_possible (b, label, error))
+    return FALSE;
 
   fd = open_source (b, 0, plan->root_source, !erofs, label, error);
   if (fd < 0)
@@ -679,7 +725,11 @@ plan_cgroup (Builder      *b,
   return TRUE;
 }
 
-/* devpts uid=/gid= name ids of the user namespace, which maps only 0. */
+/* devpts uid=/gid= name ids of the user namespace it is made in; the
+ * kernel refuses ids that namespace does not map.  An ordinary user's
+ * maps only the caller, to 0; the spec's (made by root) maps what
+ * linux.uidMappings and linux.gidMappings say.  Other ids are dropped,
+ * with a warning. */
 static void
 filter_userns_data (Builder    *b,
                     SvfsOp     *op)
@@ -689,12 +739,23 @@ filter_userns_data (Builder    *b,
 
   for (unsigned i = 0; i < op->n_data; i++)
     {
-      if ((strcmp (items[i].key, "gid") == 0 || strcmp (items[i].key, "uid") == 0) &&
-          items[i].value != NULL && strcmp (items[i].value, "0") != 0)
+      gboolean gid = strcmp (items[i].key, "gid") == 0;
+      const char *why = NULL;
+      guint64 id, outside;
+
+      if ((gid || strcmp (items[i].key, "uid") == 0) && items[i].value != NULL)
         {
-          g_ptr_array_add (b->warnings,
-                           g_strdup_printf ("%s: dropped %s=%s: the user namespace maps only id 0",
-                                            op->dest, items[i].key, items[i].value));
+          if (!b->spec_userns)
+            why = strcmp (items[i].value, "0") != 0 ? "the user namespace maps only id 0" : NULL;
+          /* Not a number: left for the kernel's error, which names it. */
+          else if (g_ascii_string_to_unsigned (items[i].value, 10, 0, G_MAXUINT32, &id, NULL) &&
+                   !map_id (gid ? b->gid_map : b->uid_map, id, &outside))
+            why = gid ? "linux.gidMappings do not map it" : "linux.uidMappings do not map it";
+        }
+      if (why != NULL)
+        {
+          g_ptr_array_add (b->warnings, g_strdup_printf ("%s: dropped %s=%s: %s", op->dest, items[i].key,
+                                                         items[i].value, why));
           continue;
         }
       items[n++] = items[i];
@@ -742,13 +803,8 @@ build_mount (Builder          *b,
     }
   else if (strcmp (type, "erofs") == 0)
     {
-      if (b->userns)
-        {
-          g_set_error (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                       "%s: an erofs image needs root: the kernel does not mount erofs in a user namespace "
-                       "(the system D-Bus service, sandboxvfsd --system, can apply this plan)", label);
-          return FALSE;
-        }
+      if (!erofs_possible (b, label, error))
+        return FALSE;
       kind = SVFS_OP_FS;
       kernel_type = "erofs";
     }
@@ -792,19 +848,15 @@ build_mount (Builder          *b,
   else if (kind == SVFS_OP_DEV && (b->userns || b->owner))
     {
       /* The host's nodes, bound onto empty files (no mknod in a user
-       * namespace); same order as the child's list. */
-      static const struct { const char *path; unsigned major, minor; } nodes[] = {
-        { "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 }, { "/dev/full", 1, 7 },
-        { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+       * namespace), in the order of the child's list. */
+      for (guint i = 0; i < SVFS_N_DEV_NODES; i++)
         {
-          int h = add_host_path (b, (int) b->ops->len - 1, nodes[i].path, -1, TRUE, FALSE);
+          const char *path = own (b, g_strconcat ("/dev/", svfs_dev_nodes[i].name, NULL));
+          int h = add_host_path (b, (int) b->ops->len - 1, path, -1, TRUE, FALSE);
           SvfsHostPath *hp = &g_array_index (b->host_paths, SvfsHostPath, h);
 
           hp->want_type = S_IFCHR;
-          hp->want_rdev = makedev (nodes[i].major, nodes[i].minor);
+          hp->want_rdev = makedev (svfs_dev_nodes[i].major, svfs_dev_nodes[i].minor);
           if (i == 0)
             op->host_source = h;
         }
@@ -1894,7 +1946,7 @@ apply (SvfsMounter    *self,
  * %SVFS_ERROR_INVALID_SPEC). Otherwise a user namespace
  * maps the caller to root (the spec's mappings are ignored, with a
  * warning): device nodes are binds of the host's, every
- * mount gets `nosuid` (and `nodev`, except `/dev`), and proc, sysfs and
+ * mount gets `nosuid` (and `nodev`, except `/dev` and devpts), and proc, sysfs and
  * mqueue are the host's when the spec shares those namespaces. Root can
  * build them for another user instead, in a user namespace that user owns
  * (see [method@Svfs.Mounter.set_owner]). Where
@@ -1941,7 +1993,9 @@ svfs_mounter_apply (SvfsMounter   *self,
  * the spec's source paths are then only labels. A count that does not
  * match the plan, or a descriptor of the wrong kind (a socket, or a
  * non-directory for the rootfs), is %SVFS_ERROR_SOURCE_FDS. The list keeps
- * its descriptors.
+ * its descriptors. erofs images of mounts are not in the list: they are
+ * opened by path, as the applying process (the D-Bus service refuses them
+ * to callers other than root).
  *
  * Returns: (transfer full): the namespace, or %NULL on error
  *

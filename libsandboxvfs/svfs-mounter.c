@@ -1418,7 +1418,7 @@ svfs_mounter_set_device_registry (SvfsMounter        *self,
  * flags cannot be changed.
  *
  * As for an unprivileged caller, every mount is `nosuid` and `nodev`
- * (except `/dev`), device nodes are binds of the host's nodes (keeping
+ * (except `/dev` and devpts), device nodes are binds of the host's nodes (keeping
  * their owner and mode), and proc, sysfs and mqueue are the host's
  * instances when the spec shares those namespaces. Sources given as fds
  * are cloned by fd, never reopened by path. Processes started with

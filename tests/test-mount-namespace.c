@@ -22,7 +22,9 @@
 #include <string.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -434,9 +436,10 @@ test_table_matches_plan (Fixture       *f,
       if (strcmp (type, "bind") != 0)
         g_assert_cmpstr (l->fs_type, ==, kernel_type_of (type));
       /* In a user namespace nosuid is forced everywhere and nodev
-       * everywhere but /dev: in the table, not in the plan. */
+       * everywhere but /dev and devpts: in the table, not in the plan. */
       if (userns)
-        flags |= SVFS_MOUNT_FLAGS_NOSUID | (strcmp (dest, "/dev") != 0 ? SVFS_MOUNT_FLAGS_NODEV : 0);
+        flags |= SVFS_MOUNT_FLAGS_NOSUID |
+                 (strcmp (type, "dev") != 0 && strcmp (type, "devpts") != 0 ? SVFS_MOUNT_FLAGS_NODEV : 0);
       assert_flag (l, dest, flags, SVFS_MOUNT_FLAGS_RDONLY, "ro");
       assert_flag (l, dest, flags, SVFS_MOUNT_FLAGS_NOSUID, "nosuid");
       assert_flag (l, dest, flags, SVFS_MOUNT_FLAGS_NODEV, "nodev");
@@ -1788,14 +1791,29 @@ test_owner (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+/* Whether one of the warnings of @ns contains @needle. */
+static gboolean
+has_warning (SvfsMountNamespace *ns,
+             const char         *needle)
+{
+  const char * const *warnings = svfs_mount_namespace_get_warnings (ns);
+
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    if (strstr (warnings[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* A mounter whose spec asks for a user namespace with @mappings (members
- * of "linux") and runs as @uid:@gid inside. */
+ * of "linux"), has @mounts_extra (JSON array members) after /usr and
+ * /scratch, and runs as @uid:@gid inside. */
 static SvfsMounter *
-make_userns_mounter (Fixture    *f,
-                     const char *ns_extra,
-                     const char *mappings,
-                     guint       uid,
-                     guint       gid)
+make_userns_mounter_with_mounts (Fixture    *f,
+                                 const char *ns_extra,
+                                 const char *mappings,
+                                 const char *mounts_extra,
+                                 guint       uid,
+                                 guint       gid)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SvfsSpec) spec = NULL;
@@ -1807,14 +1825,25 @@ make_userns_mounter (Fixture    *f,
     " \"mounts\": [{\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\","
     "               \"options\": [\"rbind\", \"ro\"]},"
     "              {\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
-    "               \"options\": [\"mode=1777\"]}],"
+    "               \"options\": [\"mode=1777\"]}%s%s],"
     " \"linux\": {\"namespaces\": [%s, {\"type\": \"user\"%s}], %s}}",
-    uid, gid, f->rootfs, test_namespaces, ns_extra, mappings);
+    uid, gid, f->rootfs, mounts_extra != NULL ? ", " : "", mounts_extra != NULL ? mounts_extra : "",
+    test_namespaces, ns_extra, mappings);
 
   spec = svfs_spec_new_from_data (json, -1, &error);
   g_assert_no_error (error);
   svfs_spec_set_bundle_dir (spec, f->bundle);
   return svfs_mounter_new (spec, NULL);
+}
+
+static SvfsMounter *
+make_userns_mounter (Fixture    *f,
+                     const char *ns_extra,
+                     const char *mappings,
+                     guint       uid,
+                     guint       gid)
+{
+  return make_userns_mounter_with_mounts (f, ns_extra, mappings, NULL, uid, gid);
 }
 
 static void
@@ -1853,8 +1882,6 @@ test_spec_userns (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *path = NULL;
   g_autofree char *status = NULL;
-  const char * const *warnings;
-  gboolean warned = FALSE;
   struct stat st;
 
   if (g_test_failed () || f->bundle == NULL)
@@ -1864,10 +1891,7 @@ test_spec_userns (Fixture       *f,
     {
       mounter = make_userns_mounter (f, "", maps, 0, 0);
       ns = apply (mounter);
-      warnings = svfs_mount_namespace_get_warnings (ns);
-      for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-        warned |= strstr (warnings[i], "linux.uidMappings and linux.gidMappings are ignored") != NULL;
-      g_assert_true (warned);
+      g_assert_true (has_warning (ns, "linux.uidMappings and linux.gidMappings are ignored"));
       out = run_in (ns, "read a b c </proc/self/uid_map; echo $a $b $c; id -u", NULL);
       path = g_strdup_printf ("0 %u 1\n0\n", (guint) geteuid ());
       g_assert_cmpstr (out, ==, path);
@@ -1894,9 +1918,7 @@ test_spec_userns (Fixture       *f,
 
   mounter = make_userns_mounter (f, "", maps, 1000, 1000);
   ns = apply (mounter);
-  warnings = svfs_mount_namespace_get_warnings (ns);
-  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-    g_assert_null (strstr (warnings[i], "Mappings"));
+  g_assert_false (has_warning (ns, "Mappings"));
 
   out = run_in (ns, "cat /proc/self/uid_map /proc/self/gid_map | tr -s ' ' | sed 's/^ //'; id -u; id -g; id -G; "
                     "touch /scratch/f; stat -c '%u %g' /scratch/f; cat /etc/hostname; "
@@ -1926,11 +1948,343 @@ test_spec_userns (Fixture       *f,
   mounter = make_userns_mounter (f, "", maps, 0, 0);
   svfs_mounter_set_owner (mounter, 65534, 65534);
   ns = apply (mounter);
-  warnings = svfs_mount_namespace_get_warnings (ns);
-  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-    warned |= strstr (warnings[i], "ignored: the owner's user namespace maps only the owner (uid 65534, "
-                                   "gid 65534)") != NULL;
-  g_assert_true (warned);
+  g_assert_true (has_warning (ns, "ignored: the owner's user namespace maps only the owner (uid 65534, "
+                                 "gid 65534)"));
+  svfs_mount_namespace_close (ns);
+  g_clear_object (&ns);
+  assert_host_unchanged (f);
+}
+
+/* The OCI default /dev/pts (gid=5, the tty group) with a uid= too. */
+/* Container ids 0 … 65535 from host id 100000 on. */
+static const char maps_65536[] =
+  "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+  "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]";
+
+static const char devpts_with_ids[] =
+  "{\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
+  " \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\","
+  "              \"gid=5\", \"uid=7\"]}";
+
+/* The data of the mount at @dest in the table read back after apply. */
+static char *
+read_back_data (SvfsMountNamespace *ns,
+                const char         *dest)
+{
+  GListModel *mounts = svfs_mount_namespace_get_mounts (ns);
+  char *data = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (mounts); i++)
+    {
+      g_autoptr(SvfsPlannedMount) m = g_list_model_get_item (mounts, i);
+
+      if (strcmp (svfs_planned_mount_get_destination (m), dest) == 0)
+        {
+          g_free (data);
+          data = g_strdup (svfs_planned_mount_get_data (m));
+        }
+    }
+  g_assert_nonnull (data);
+  return data;
+}
+
+/* Applies @mounter and checks the data of /dev/pts in the table read
+ * back: it has @want (NULL: no check) and not @unwanted (NULL: no check). */
+static SvfsMountNamespace *
+apply_and_check_devpts (SvfsMounter *mounter,
+                        const char  *want,
+                        const char  *unwanted)
+{
+  SvfsMountNamespace *ns = apply (mounter);
+  g_autofree char *data = read_back_data (ns, "/dev/pts");
+
+  if (want != NULL && !has_option (data, want))
+    g_error ("/dev/pts: \"%s\" not in \"%s\"", want, data);
+  if (unwanted != NULL && has_option (data, unwanted))
+    g_error ("/dev/pts: \"%s\" in \"%s\"", unwanted, data);
+  return ns;
+}
+
+/* devpts uid=/gid= in a user namespace.  As root creating the spec's user
+ * namespace, an id the spec's mappings map is kept (mountinfo shows its
+ * host id) and one they do not map is dropped with a warning naming the
+ * mappings.  In an ordinary user's user namespace, which maps only the
+ * caller to 0, both are dropped with a warning saying so. */
+static void
+test_devpts_ids_in_user_namespace (Fixture       *f,
+                                   gconstpointer  data)
+{
+  static const char maps_without_gid_5[] =
+    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+    "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 5}]";
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  mounter = make_userns_mounter_with_mounts (f, "", maps_65536, devpts_with_ids, 0, 0);
+  if (geteuid () != 0)
+    {
+      ns = apply_and_check_devpts (mounter, NULL, "gid=5");
+      g_assert_true (has_warning (ns, "/dev/pts: dropped gid=5: the user namespace maps only id 0"));
+      g_assert_true (has_warning (ns, "/dev/pts: dropped uid=7: the user namespace maps only id 0"));
+    }
+  else
+    {
+      ns = apply_and_check_devpts (mounter, "gid=100005", NULL);
+      g_assert_false (has_warning (ns, "/dev/pts: dropped"));
+      svfs_mount_namespace_close (ns);
+      g_clear_object (&ns);
+      g_clear_object (&mounter);
+
+      mounter = make_userns_mounter_with_mounts (f, "", maps_without_gid_5, devpts_with_ids, 0, 0);
+      ns = apply_and_check_devpts (mounter, "uid=100007", "gid=5");
+      g_assert_true (has_warning (ns, "/dev/pts: dropped gid=5: linux.gidMappings do not map it"));
+      g_assert_false (has_warning (ns, "dropped uid"));
+      g_assert_false (has_warning (ns, "maps only id 0"));
+    }
+  svfs_mount_namespace_close (ns);
+  g_clear_object (&ns);
+  assert_host_unchanged (f);
+}
+
+/* A pty can be had in every mode: /dev/ptmx (a link to pts/ptmx) opens.
+ * In a user namespace every mount gets nodev but /dev and devpts: the
+ * devpts instance is the container's own, holding only the ptys it makes,
+ * and with nodev no process could open a terminal (script, ssh, a shell's
+ * job control). */
+static void
+test_ptys (Fixture       *f,
+           gconstpointer  data)
+{
+  /* Opening the master is what nodev forbids. */
+  static const char script[] =
+    "if (exec 3<>/dev/ptmx); then echo opened; else grep ' /dev/pts ' /proc/self/mountinfo; fi; "
+    "ls /dev/pts | grep -c ptmx";
+
+  for (guint spec_userns = 0; spec_userns < (geteuid () == 0 ? 2 : 1); spec_userns++)
+    {
+      g_autoptr(SvfsMounter) mounter = spec_userns ? make_userns_mounter_with_mounts (f, "", maps_65536, NULL, 0, 0)
+                                                   : make_mounter (f, FALSE, NULL, NULL, NULL);
+      g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+      g_autofree char *out = run_in (ns, script, NULL);
+
+      if (g_strcmp0 (out, "opened\n1\n") != 0)
+        g_error ("%s: /dev/ptmx does not open: %s", spec_userns ? "spec's user namespace" : "default", out);
+      svfs_mount_namespace_close (ns);
+    }
+  assert_host_unchanged (f);
+}
+
+/* @rel in the one directory of @dir whose name starts with @prefix. */
+static char *
+upper_entry (const char *dir,
+             const char *prefix,
+             const char *rel)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  char *path = NULL;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_assert_null (path);
+        path = g_build_filename (dir, name, rel, NULL);
+      }
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* An on-disk overlay (overlay2 dir=/abs and self) over a root whose
+ * owner is the container's root is writable by it.  As root creating the
+ * spec's user namespace the upper takes the lower root's owner and the work
+ * directory belongs to the namespace's root, who builds the overlay (else
+ * the kernel mounts it read-only); in an ordinary user's namespace both are
+ * the caller's, root inside. */
+static void
+test_overlay_on_disk_in_user_namespace (Fixture       *f,
+                                        gconstpointer  data)
+{
+  static const char maps[] =
+    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+    "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]";
+  g_autofree char *media = NULL;
+  g_autofree char *dir_medium = NULL;
+  guint owner_uid = geteuid () == 0 ? 100000 : geteuid ();
+  guint owner_gid = geteuid () == 0 ? 200000 : getegid ();
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+
+  media = g_build_filename (f->bundle, "media", NULL);
+  g_assert_cmpint (g_mkdir (media, 0755), ==, 0);
+  dir_medium = g_strconcat ("root:dir=", media, NULL);
+  if (geteuid () == 0)
+    g_assert_cmpint (lchown (f->rootfs, owner_uid, owner_gid), ==, 0);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SvfsMounter) mounter = make_userns_mounter (f, "", maps, 0, 0);
+      g_autoptr(SvfsMountNamespace) ns = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *path = NULL;
+      struct stat st;
+
+      svfs_config_set (svfs_mounter_get_config (mounter), "overlay2", k == 0 ? dir_medium : "root:self", &error);
+      g_assert_no_error (error);
+      ns = apply (mounter);
+      out = run_in (ns, "touch /newfile && stat -c '%u %g' /newfile", NULL);
+      g_assert_cmpstr (out, ==, "0 0\n");
+      path = upper_entry (k == 0 ? media : f->bundle, k == 0 ? "sandboxvfs-upper-" : ".sandboxvfs-upper.",
+                          "upper/newfile");
+      g_assert_cmpint (stat (path, &st), ==, 0);
+      g_assert_cmpuint (st.st_uid, ==, owner_uid);
+      g_assert_cmpuint (st.st_gid, ==, owner_gid);
+      svfs_mount_namespace_close (ns);
+      g_clear_object (&ns);
+    }
+  g_assert_cmpuint (count_prefixed (media, "sandboxvfs-upper-"), ==, 0);
+  g_assert_cmpuint (count_prefixed (f->bundle, ".sandboxvfs-upper."), ==, 0);
+  assert_host_unchanged (f);
+}
+
+/* Where a handler of the caller ran, other than in the caller: shared
+ * with the caller's copies (fork), written from the handler. */
+typedef struct {
+  pid_t    caller;
+  unsigned n;
+  pid_t    pids[4096];
+} HandlerRuns;
+
+static HandlerRuns *handler_runs;
+
+static void
+record_handler_run (int sig)
+{
+  pid_t me = (pid_t) syscall (SYS_getpid);
+  unsigned slot;
+
+  if (me == handler_runs->caller)
+    return;
+  slot = __atomic_fetch_add (&handler_runs->n, 1, __ATOMIC_RELAXED);
+  if (slot < G_N_ELEMENTS (handler_runs->pids))
+    handler_runs->pids[slot] = me;
+}
+
+/* Sends SIGWINCH to the process group (the caller and its children) until
+ * told to stop. */
+static gpointer
+signal_storm (gpointer data)
+{
+  volatile gint *stop = data;
+
+  while (!g_atomic_int_get (stop))
+    kill (0, SIGWINCH);
+  return NULL;
+}
+
+/* Lowers the address-space limit so that no 128 KiB mapping fits: spawn
+ * cannot map stacks for children that share its memory and falls back to
+ * a plain fork.  Under AddressSanitizer it always does (and its shadow
+ * memory makes the limit unusable). */
+static void
+force_spawn_fallback (struct rlimit *saved)
+{
+  g_assert_cmpint (getrlimit (RLIMIT_AS, saved), ==, 0);
+#if !defined(__SANITIZE_ADDRESS__)
+  {
+    g_autofree char *status = read_file ("/proc/self/status");
+    const char *vm = strstr (status, "\nVmSize:");
+    struct rlimit low = *saved;
+    void *probe;
+
+    g_assert_nonnull (vm);
+    low.rlim_cur = (rlim_t) g_ascii_strtoull (vm + strlen ("\nVmSize:"), NULL, 10) * 1024 + 96 * 1024;
+    g_assert_cmpint (setrlimit (RLIMIT_AS, &low), ==, 0);
+    probe = mmap (NULL, 128 * 1024, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    g_assert_true (probe == MAP_FAILED);
+  }
+#endif
+}
+
+/* A process spawned into the namespace never runs a handler of the caller
+ * before it execs (with a shared address space it would run on the
+ * caller's memory; in a copy it would still act for the caller: write to
+ * its wakeup pipes, its files), also when spawn falls back to a plain
+ * fork.  The caller's process group gets SIGWINCH without pause while it
+ * spawns; the handler records the pid it runs in, which must be none but
+ * the caller's: neither the intermediate nor the spawned process. */
+static void
+test_spawn_runs_no_caller_handler (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *saved_namespaces = test_namespaces;
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (GPid));
+  struct sigaction sa = { .sa_handler = record_handler_run, .sa_flags = SA_RESTART };
+  const char *argv[] = { "/bin/true", NULL };
+  struct rlimit saved_limit;
+  volatile gint stop = 0;
+  GThread *storm;
+
+  if (g_test_failed () || f->bundle == NULL)
+    return;
+  if (!g_test_subprocess ())
+    {
+      /* In a process group of its own, where the storm hits only it. */
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  g_assert_cmpint (setpgid (0, 0), ==, 0);
+
+  /* The spawned process's pid as its own getpid() sees it: no PID namespace. */
+  test_namespaces = "{\"type\": \"mount\"}";
+  mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
+  test_namespaces = saved_namespaces;
+  ns = apply (mounter);
+
+  handler_runs = mmap (NULL, sizeof *handler_runs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  g_assert_true (handler_runs != MAP_FAILED);
+  handler_runs->caller = getpid ();
+  g_assert_cmpint (sigaction (SIGWINCH, &sa, NULL), ==, 0);
+  storm = g_thread_new ("signal-storm", signal_storm, (gpointer) &stop);
+  force_spawn_fallback (&saved_limit);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GPid pid = svfs_mount_namespace_spawn (ns, argv, NULL, NULL, &error);
+      int status = -1;
+
+      g_assert_no_error (error);
+      g_array_append_val (children, pid);
+      svfs_mount_namespace_wait (ns, pid, &status, &error);
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &saved_limit), ==, 0);
+  g_atomic_int_set (&stop, 1);
+  g_thread_join (storm);
+  sa.sa_handler = SIG_DFL;
+  g_assert_cmpint (sigaction (SIGWINCH, &sa, NULL), ==, 0);
+
+  for (guint k = 0; k < MIN (handler_runs->n, G_N_ELEMENTS (handler_runs->pids)); k++)
+    {
+      gboolean child = FALSE;
+
+      for (guint i = 0; i < children->len; i++)
+        child |= handler_runs->pids[k] == g_array_index (children, GPid, i);
+      g_error ("a handler of the caller ran in %s %d", child ? "spawned process" : "intermediate",
+               (int) handler_runs->pids[k]);
+    }
+  g_assert_cmpuint (handler_runs->n, ==, 0);
+  munmap (handler_runs, sizeof *handler_runs);
+  handler_runs = NULL;
   svfs_mount_namespace_close (ns);
   g_clear_object (&ns);
   assert_host_unchanged (f);
@@ -1966,6 +2320,10 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/self-upper-under-readonly-root", test_self_upper_under_readonly_root);
   ADD ("/svfs/mount-namespace/apply/owner", test_owner);
   ADD ("/svfs/mount-namespace/apply/spec-user-namespace", test_spec_userns);
+  ADD ("/svfs/mount-namespace/apply/devpts-ids-in-user-namespace", test_devpts_ids_in_user_namespace);
+  ADD ("/svfs/mount-namespace/apply/overlay-on-disk-in-user-namespace", test_overlay_on_disk_in_user_namespace);
+  ADD ("/svfs/mount-namespace/spawn/no-caller-handler-in-child", test_spawn_runs_no_caller_handler);
+  ADD ("/svfs/mount-namespace/apply/ptys", test_ptys);
 
   return g_test_run ();
 }

@@ -423,18 +423,6 @@ make_fs (const char         *fs_type,
 
 static const struct {
   const char *name;
-  unsigned    major, minor;
-} dev_nodes[] = {
-  { "null", 1, 3 },
-  { "zero", 1, 5 },
-  { "full", 1, 7 },
-  { "random", 1, 8 },
-  { "urandom", 1, 9 },
-  { "tty", 5, 0 },
-};
-
-static const struct {
-  const char *name;
   const char *target;
 } dev_links[] = {
   { "fd", "/proc/self/fd" },
@@ -451,20 +439,20 @@ populate_dev (int             dev_fd,
               int             op,
               SvfsExecResult *r)
 {
-  for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++)
+  for (size_t i = 0; i < SVFS_N_DEV_NODES; i++)
     {
       if (bind_nodes)
         {
           /* No mknod in a user namespace: an empty file, the host's node
            * is bound onto it once /dev is attached. */
-          int f = openat (dev_fd, dev_nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+          int f = openat (dev_fd, svfs_dev_nodes[i].name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
           if (f < 0)
-            return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, dev_nodes[i].name);
+            return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, svfs_dev_nodes[i].name);
           close (f);
         }
-      else if (mknodat (dev_fd, dev_nodes[i].name, S_IFCHR | 0666,
-                        makedev (dev_nodes[i].major, dev_nodes[i].minor)) < 0)
-        return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, dev_nodes[i].name);
+      else if (mknodat (dev_fd, svfs_dev_nodes[i].name, S_IFCHR | 0666,
+                        makedev (svfs_dev_nodes[i].major, svfs_dev_nodes[i].minor)) < 0)
+        return fail (r, op, SVFS_ERROR_DEVICE, "creating a /dev node", errno, svfs_dev_nodes[i].name);
     }
   for (size_t i = 0; i < sizeof dev_links / sizeof dev_links[0]; i++)
     if (symlinkat (dev_links[i].target, dev_fd, dev_links[i].name) < 0)
@@ -936,7 +924,7 @@ do_root (Exec *e,
 }
 
 /* In a user namespace /dev's nodes are binds of the host's (opened and
- * checked before staging: host_paths[host_source + k] is dev_nodes[k]). */
+ * checked before staging: host_paths[host_source + k] is svfs_dev_nodes[k]). */
 static int
 bind_dev_nodes (Exec *e,
                 int   i,
@@ -944,21 +932,21 @@ bind_dev_nodes (Exec *e,
 {
   const SvfsOp *op = &e->prog->ops[i];
 
-  for (size_t k = 0; k < sizeof dev_nodes / sizeof dev_nodes[0]; k++)
+  for (size_t k = 0; k < SVFS_N_DEV_NODES; k++)
     {
       int node = e->prog->host_fds[op->host_source + (int) k];
-      int target = openat (dev_fd, dev_nodes[k].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      int target = openat (dev_fd, svfs_dev_nodes[k].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
       struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID, .propagation = MS_PRIVATE };
       int rc;
 
       if (target < 0)
-        return fail (e->r, i, SVFS_ERROR_DEVICE, "binding a /dev node", errno, dev_nodes[k].name);
+        return fail (e->r, i, SVFS_ERROR_DEVICE, "binding a /dev node", errno, svfs_dev_nodes[k].name);
       rc = mount_setattr (node, "", AT_EMPTY_PATH, &attr, sizeof attr);
       if (rc == 0)
         rc = move_mount (node, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
       close (target);
       if (rc < 0)
-        return fail (e->r, i, SVFS_ERROR_DEVICE, "binding a /dev node", errno, dev_nodes[k].name);
+        return fail (e->r, i, SVFS_ERROR_DEVICE, "binding a /dev node", errno, svfs_dev_nodes[k].name);
     }
   return 0;
 }
@@ -1052,7 +1040,11 @@ do_mount (Exec *e,
     }
   else
     {
-      unsigned forced = op->kind == SVFS_OP_DEV ? (e->forced & ~(unsigned) MOUNT_ATTR_NODEV) : e->forced;
+      /* /dev holds only the nodes we put there and a devpts instance only
+       * the container's own ptys: both keep their devices usable. */
+      gboolean own_devices = op->kind == SVFS_OP_DEV ||
+                             (op->kind == SVFS_OP_FS && strcmp (op->fs_type, "devpts") == 0);
+      unsigned forced = own_devices ? (e->forced & ~(unsigned) MOUNT_ATTR_NODEV) : e->forced;
       const char *source = op->source;
       char image[64];
 

@@ -82,6 +82,30 @@ svfs_open_in_root (int         root_fd,
   return fd;
 }
 
+/* --- /dev -------------------------------------------------------------- */
+
+/* The character devices of every /dev (ARCHITECTURE.md, "Making it real"),
+ * the one list both sides use: the child makes them with mknod, or, in a
+ * user namespace or for an owner, binds the host's /dev/<name> onto empty
+ * files; the parent then adds one SvfsHostPath per entry, in this order,
+ * from the /dev op's host_source on. */
+typedef struct {
+  const char *name;     /* in /dev */
+  unsigned    major;
+  unsigned    minor;
+} SvfsDevNode;
+
+static const SvfsDevNode svfs_dev_nodes[] = {
+  { "null", 1, 3 },
+  { "zero", 1, 5 },
+  { "full", 1, 7 },
+  { "random", 1, 8 },
+  { "urandom", 1, 9 },
+  { "tty", 5, 0 },
+};
+
+#define SVFS_N_DEV_NODES (sizeof svfs_dev_nodes / sizeof svfs_dev_nodes[0])
+
 /* --- the program -------------------------------------------------------- */
 
 typedef enum {

@@ -193,7 +193,20 @@ svfs_linux_spawn_run_shared_vm (void *prog)
 void
 svfs_linux_spawn_run (const SvfsSpawnProgram *prog)
 {
+  sigset_t all;
   long pid;
+
+  /* No handler of the caller may run here or in the process before
+   * run_process() has reset them (they would act for the caller, and with
+   * CLONE_VM on its memory).  The caller blocks every signal around the
+   * clone of this intermediate, except where it falls back to a plain
+   * fork; block them again, before the process is cloned, so that it
+   * starts with every signal blocked whichever path made this one.  They
+   * stay blocked here: this process only joins, clones, reports and exits,
+   * and restoring the caller's mask would only let a pending signal run a
+   * handler of the caller in this copy of it. */
+  sigfillset (&all);
+  sigprocmask (SIG_SETMASK, &all, NULL);
 
   /* Root joining an owner's user namespace: setgroups is denied there, so
    * the service's supplementary groups go now or never. */
