@@ -23,6 +23,7 @@
 #include "svfs-device-registry.h"
 #include "svfs-device-registry-private.h"
 #include "svfs-error.h"
+#include "svfs-path-private.h"
 #include "svfs-spec-private.h"
 #include "svfs-yaml-private.h"
 
@@ -1773,6 +1774,7 @@ plan_nvidia_hook (SvfsDeviceRegistry  *self,
 typedef struct {
   JsonNode   *spec;       /* the file's root object */
   JsonObject *device;     /* the entry of devices[] */
+  guint       index;      /* its index there */
   char       *file;
 } CdiEntry;
 
@@ -1850,79 +1852,12 @@ static const char * const cdi_string_keys[] = {
   NULL
 };
 
-/* The contents of a spec file: a regular file of at most 16 MiB (the
- * limit of OCI specs); never more than one byte past that is read. */
-static char *
-read_cdi_file (const char  *path,
-               gsize       *length,
-               GError     **error)
-{
-  g_autoptr(GByteArray) buffer = NULL;
-  struct stat st;
-  int fd;
-
-  /* O_NONBLOCK: a FIFO must not hang the compiler. */
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0 || fstat (fd, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      if (fd >= 0)
-        close (fd);
-      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_DEVICE, g_strerror (saved_errno));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_DEVICE, "not a regular file");
-      return NULL;
-    }
-  if (st.st_size > SVFS_SPEC_MAX_SIZE)
-    {
-      close (fd);
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_LIMIT_EXCEEDED,
-                   "larger than 16 MiB (%" G_GUINT64_FORMAT " bytes)", (guint64) st.st_size);
-      return NULL;
-    }
-
-  buffer = g_byte_array_sized_new ((guint) st.st_size + 1);
-  for (;;)
-    {
-      guint8 chunk[16384];
-      ssize_t n = read (fd, chunk, sizeof chunk);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          close (fd);
-          g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_DEVICE, g_strerror (saved_errno));
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      g_byte_array_append (buffer, chunk, (guint) n);
-      if (buffer->len > SVFS_SPEC_MAX_SIZE)
-        {
-          close (fd);
-          g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_LIMIT_EXCEEDED, "larger than 16 MiB");
-          return NULL;
-        }
-    }
-  close (fd);
-  *length = buffer->len;
-  g_byte_array_append (buffer, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&buffer), FALSE);
-}
-
 /* Every device of every *.json, *.yaml and *.yml spec, by qualified name;
  * later files (by name, then by directory) take precedence. Both formats
  * become the same JSON tree: JSON through the spec parser's checks, YAML
- * through svfs-yaml.c; a file that cannot be read or parsed is a warning
- * naming the file (and the line), and the others are still read. */
+ * through svfs-yaml.c; a file that cannot be read (not a regular file of
+ * at most 16 MiB, the limit of OCI specs) or parsed is a warning naming
+ * the file (and the line), and the others are still read. */
 static GHashTable *
 load_cdi_specs (SvfsDeviceRegistry *self,
                 GPtrArray          *warnings)
@@ -1950,13 +1885,23 @@ load_cdi_specs (SvfsDeviceRegistry *self,
           if (!yaml && !g_str_has_suffix (name, ".json"))
             continue;
 
-          contents = read_cdi_file (path, &length, &error);
+          contents = svfs_read_file_bounded (path, SVFS_SPEC_MAX_SIZE, FALSE, SVFS_ERROR_DEVICE,
+                                                  &length, &error);
           if (contents != NULL)
-            tree = yaml ? svfs_yaml_parse_data (contents, length, cdi_string_keys, &error)
-                        : svfs_spec_parse_json_data (contents, length, &error);
+            {
+              tree = yaml ? svfs_yaml_parse_data (contents, length, cdi_string_keys, &error)
+                          : svfs_spec_parse_json_data (contents, length, &error);
+              if (tree == NULL)
+                {
+                  g_autofree char *display = g_filename_display_name (path);
+
+                  g_prefix_error (&error, "%s: ", display);
+                }
+            }
           if (tree == NULL)
             {
-              g_ptr_array_add (warnings, g_strdup_printf ("ignoring CDI spec %s: %s", path, error->message));
+              /* The message starts with the file's name. */
+              g_ptr_array_add (warnings, g_strdup_printf ("ignoring CDI spec %s", error->message));
               continue;
             }
           root = JSON_NODE_HOLDS_OBJECT (tree) ? json_node_get_object (tree) : NULL;
@@ -1981,6 +1926,7 @@ load_cdi_specs (SvfsDeviceRegistry *self,
               entry = g_new0 (CdiEntry, 1);
               entry->spec = json_node_ref (tree);
               entry->device = device;
+              entry->index = i;
               entry->file = g_strdup (path);
               g_hash_table_replace (index, g_strdup_printf ("%s=%s", kind, dname), entry);
             }
@@ -1989,30 +1935,32 @@ load_cdi_specs (SvfsDeviceRegistry *self,
   return index;
 }
 
-/* A deviceNodes entry as a planned device. A missing type or number is
- * taken from the host node (below the dev root for /dev paths). */
+/* Whether @object has the member @name with a value (not null). */
+static gboolean
+has_value (JsonObject *object,
+           const char *name)
+{
+  return svfs_json_get_member_of_type (object, name, JSON_NODE_VALUE) != NULL;
+}
+
+/* A deviceNodes entry, checked by svfs_cdi_check_container_edits(), as a
+ * planned device. A missing type or number is taken from the host node
+ * (below the dev root for /dev paths). */
 static SvfsDevice *
 cdi_node_to_device (SvfsDeviceRegistry  *self,
-                    JsonNode            *node,
+                    JsonObject          *object,
                     const char          *where,
                     GError             **error)
 {
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *path = object != NULL ? svfs_json_get_string_member (object, "path", NULL) : NULL;
-  const char *host_path = object != NULL ? svfs_json_get_string_member (object, "hostPath", path) : NULL;
-  const char *type = object != NULL ? svfs_json_get_string_member (object, "type", NULL) : NULL;
-  gboolean has_numbers;
+  const char *path = svfs_json_get_string_member (object, "path", NULL);
+  const char *host_path = svfs_json_get_string_member (object, "hostPath", path);
+  const char *type = svfs_json_get_string_member (object, "type", NULL);
+  gboolean has_numbers = has_value (object, "major") && has_value (object, "minor");
   gint64 major = 0, minor = 0;
   SvfsDevice *device;
 
-  if (path == NULL || !g_path_is_absolute (path))
-    {
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE,
-                   "%s: a deviceNodes entry without an absolute \"path\"", where);
-      return NULL;
-    }
-
-  has_numbers = json_object_has_member (object, "major") && json_object_has_member (object, "minor");
+  if (type != NULL && *type == '\0')
+    type = NULL;
   if (type == NULL || (!has_numbers && g_strcmp0 (type, "p") != 0))
     {
       g_autofree char *host = g_str_has_prefix (host_path, "/dev/")
@@ -2044,13 +1992,6 @@ cdi_node_to_device (SvfsDeviceRegistry  *self,
       major = svfs_json_get_int_member (object, "major", 0);
       minor = svfs_json_get_int_member (object, "minor", 0);
     }
-  if (!g_str_equal (type, "b") && !g_str_equal (type, "c") &&
-      !g_str_equal (type, "u") && !g_str_equal (type, "p"))
-    {
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE,
-                   "%s: specified device at \"%s\" has invalid type \"%s\"", where, path, type);
-      return NULL;
-    }
   if (g_str_equal (type, "p"))
     major = minor = 0;
 
@@ -2061,19 +2002,37 @@ cdi_node_to_device (SvfsDeviceRegistry  *self,
   return device;
 }
 
+/* The deviceNodes of @edits_owner's containerEdits; @json_path is where
+ * @edits_owner is in its file ("devices[2]", or "" for the spec itself).
+ * A node the CDI schema does not allow fails with the file (in @where)
+ * and the JSON path of each bad field. */
 static gboolean
 append_cdi_nodes (SvfsDeviceRegistry  *self,
                   JsonObject          *edits_owner,
+                  const char          *json_path,
                   const char          *where,
                   GListStore          *devices,
                   GError             **error)
 {
-  JsonObject *edits = svfs_json_get_object_member (edits_owner, "containerEdits");
-  JsonArray *nodes = edits != NULL ? svfs_json_get_array_member (edits, "deviceNodes") : NULL;
+  g_autoptr(GPtrArray) problems = svfs_cdi_check_container_edits (edits_owner, json_path);
+  JsonObject *edits;
+  JsonArray *nodes;
 
+  if (problems->len > 0)
+    {
+      g_autofree char *joined = NULL;
+
+      g_ptr_array_add (problems, NULL);
+      joined = g_strjoinv ("; ", (char **) problems->pdata);
+      g_set_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE, "%s: %s", where, joined);
+      return FALSE;
+    }
+
+  edits = svfs_json_get_object_member (edits_owner, "containerEdits");
+  nodes = svfs_json_get_array_member (edits, "deviceNodes");
   for (guint i = 0; nodes != NULL && i < json_array_get_length (nodes); i++)
     {
-      g_autoptr(SvfsDevice) device = cdi_node_to_device (self, json_array_get_element (nodes, i),
+      g_autoptr(SvfsDevice) device = cdi_node_to_device (self, json_array_get_object_element (nodes, i),
                                                          where, error);
       if (device == NULL)
         return FALSE;
@@ -2116,14 +2075,15 @@ plan_cdi (SvfsDeviceRegistry  *self,
       CdiEntry *entry = g_hash_table_lookup (index, name);
       JsonObject *spec_object = json_node_get_object (entry->spec);
       g_autofree char *where = g_strdup_printf ("CDI device %s (%s)", name, entry->file);
+      g_autofree char *json_path = g_strdup_printf ("devices[%u]", entry->index);
 
-      if (!append_cdi_nodes (self, entry->device, where, devices, error))
+      if (!append_cdi_nodes (self, entry->device, json_path, where, devices, error))
         return FALSE;
       /* The spec-wide edits apply once if any of its devices is asked for. */
       if (!g_ptr_array_find (specs_done, spec_object, NULL))
         {
           g_ptr_array_add (specs_done, spec_object);
-          if (!append_cdi_nodes (self, spec_object, where, devices, error))
+          if (!append_cdi_nodes (self, spec_object, "", where, devices, error))
             return FALSE;
         }
     }

@@ -38,4 +38,36 @@ SvfsRootDirState svfs_path_probe_dir_in_root (const char *root,
 char     *svfs_read_proc_file      (const char  *path,
                                     GError     **error);
 
+/* The one bounded whole-file reader, for spec files, CDI spec files and
+ * the CLI (which builds this file too).  Opens @path with plain
+ * open(O_NONBLOCK) and fstat(), never openat2 (umockdev's preload must be
+ * able to redirect it), so opening a FIFO cannot block; refuses
+ * directories, devices and sockets, and a file over @max_size bytes
+ * without reading it; never reads more than one byte past @max_size (a
+ * growing file).  A pipe (`<(cmd)`, a FIFO) is read to its end when
+ * @allow_pipe, as a user who names one expects, and refused otherwise
+ * (files found by scanning a directory: a FIFO there could stall the
+ * scan); a FIFO without a writer reads as empty, it does not wait.
+ *
+ * Returns the contents with a NUL appended (they may hold NUL bytes:
+ * *@length, when given, is their real length).  Errors are SVFS_ERROR
+ * with a message "<path>: <why>": SVFS_ERROR_NOT_FOUND when @path does
+ * not exist, @error_code (an SvfsError) for everything else. */
+char     *svfs_read_file_bounded   (const char  *path,
+                                    gsize        max_size,
+                                    gboolean     allow_pipe,
+                                    int          error_code,
+                                    gsize       *length,
+                                    GError     **error);
+
+/* The same for an open @fd of any kind (standard input): reads to its end,
+ * failing with "<name>: larger than …" once it has more than @max_size
+ * bytes.  @name is a display name, such as "standard input". */
+char     *svfs_read_fd_bounded     (int          fd,
+                                    const char  *name,
+                                    gsize        max_size,
+                                    int          error_code,
+                                    gsize       *length,
+                                    GError     **error);
+
 G_END_DECLS

@@ -14,6 +14,10 @@
 #include <unistd.h>
 
 #include "svfs-path-private.h"
+/* The umbrella header rather than svfs-error.h alone: the sandboxvfs CLI
+ * builds this file too (for svfs_read_file_bounded()), outside the
+ * library, where only <libsandboxvfs.h> may be included. */
+#include "libsandboxvfs.h"
 
 #define MAX_SYMLINK_HOPS 40
 
@@ -212,47 +216,181 @@ svfs_path_probe_dir_in_root (const char *root,
   return state;
 }
 
+/* -- reading whole files ---------------------------------------------- */
+
+typedef enum {
+  READ_DONE,
+  READ_FAILED,      /* errno says why */
+  READ_TOO_LARGE,   /* @buffer holds more than the limit */
+} ReadResult;
+
+/* Appends the rest of @fd to @buffer, reading never more than one byte
+ * past @max_size bytes in all (@max_size < G_MAXUINT: a GByteArray). */
+static ReadResult
+read_to_end (int         fd,
+             gsize       max_size,
+             GByteArray *buffer)
+{
+  for (;;)
+    {
+      guint old_len = buffer->len;
+      gsize room = MIN ((gsize) 65536, max_size + 1 - old_len);
+      ssize_t n;
+      int saved_errno;
+
+      g_byte_array_set_size (buffer, old_len + (guint) room);
+      n = read (fd, buffer->data + old_len, room);
+      saved_errno = errno;
+      g_byte_array_set_size (buffer, old_len + (guint) MAX (n, 0));
+      if (n < 0 && saved_errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          errno = saved_errno;
+          return READ_FAILED;
+        }
+      if (n == 0)
+        return READ_DONE;
+      if (buffer->len > max_size)
+        return READ_TOO_LARGE;
+    }
+}
+
+/* Ends @buffer with a NUL byte and gives its data away. */
+static char *
+steal_contents (GByteArray *buffer,
+                gsize      *length)
+{
+  if (length != NULL)
+    *length = buffer->len;
+  g_byte_array_append (buffer, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (buffer, FALSE);
+}
+
 char *
 svfs_read_proc_file (const char  *path,
                      GError     **error)
 {
-  g_autofree char *buf = NULL;
-  gsize size = 16384, len = 0;
+  g_autoptr(GByteArray) buffer = NULL;
+  ReadResult result;
+  int saved_errno;
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
   if (fd < 0)
     {
-      int err = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "cannot open %s: %s",
-                   path, g_strerror (err));
+      saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "cannot open %s: %s",
+                   path, g_strerror (saved_errno));
       return NULL;
     }
-  buf = g_malloc (size);
-  for (;;)
-    {
-      ssize_t n;
-
-      if (size - len < 4096)
-        {
-          size *= 2;
-          buf = g_realloc (buf, size);
-        }
-      n = read (fd, buf + len, size - len - 1);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int err = errno;
-          close (fd);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err), "cannot read %s: %s",
-                       path, g_strerror (err));
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      len += (gsize) n;
-    }
+  buffer = g_byte_array_new ();
+  result = read_to_end (fd, G_MAXUINT - 1, buffer);
+  saved_errno = result == READ_TOO_LARGE ? EFBIG : errno;
   close (fd);
-  buf[len] = '\0';
-  return g_steal_pointer (&buf);
+  if (result != READ_DONE)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "cannot read %s: %s",
+                   path, g_strerror (saved_errno));
+      return NULL;
+    }
+  return steal_contents (g_steal_pointer (&buffer), NULL);
+}
+
+/* "16 MiB", or "1000 bytes" for a limit that is no whole number of MiB. */
+static char *
+format_limit (gsize max_size)
+{
+  const gsize mib = 1024 * 1024;
+
+  if (max_size >= mib && max_size % mib == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", max_size / mib);
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", max_size);
+}
+
+char *
+svfs_read_fd_bounded (int          fd,
+                      const char  *name,
+                      gsize        max_size,
+                      int          error_code,
+                      gsize       *length,
+                      GError     **error)
+{
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+
+  g_return_val_if_fail (max_size < G_MAXUINT, NULL);
+
+  switch (read_to_end (fd, max_size, buffer))
+    {
+    case READ_FAILED:
+      {
+        int saved_errno = errno;
+
+        g_set_error (error, SVFS_ERROR, error_code, "%s: %s", name, g_strerror (saved_errno));
+        return NULL;
+      }
+    case READ_TOO_LARGE:
+      {
+        g_autofree char *limit = format_limit (max_size);
+
+        g_set_error (error, SVFS_ERROR, error_code, "%s: larger than %s", name, limit);
+        return NULL;
+      }
+    case READ_DONE:
+    default:
+      return steal_contents (g_steal_pointer (&buffer), length);
+    }
+}
+
+char *
+svfs_read_file_bounded (const char  *path,
+                        gsize        max_size,
+                        gboolean     allow_pipe,
+                        int          error_code,
+                        gsize       *length,
+                        GError     **error)
+{
+  g_autofree char *name = g_filename_display_name (path);
+  struct stat st;
+  char *contents;
+  int flags;
+  int fd;
+
+  g_return_val_if_fail (max_size < G_MAXUINT, NULL);
+
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, SVFS_ERROR, saved_errno == ENOENT ? SVFS_ERROR_NOT_FOUND : error_code,
+                   "%s: %s", name, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) && !(allow_pipe && S_ISFIFO (st.st_mode)))
+    {
+      close (fd);
+      g_set_error (error, SVFS_ERROR, error_code,
+                   allow_pipe ? "%s: not a regular file or a pipe" : "%s: not a regular file", name);
+      return NULL;
+    }
+  if ((guint64) st.st_size > max_size)
+    {
+      g_autofree char *limit = format_limit (max_size);
+
+      close (fd);
+      g_set_error (error, SVFS_ERROR, error_code, "%s: larger than %s (%" G_GUINT64_FORMAT " bytes)",
+                   name, limit, (guint64) st.st_size);
+      return NULL;
+    }
+
+  /* Reads block as they always do; a pipe without a writer is at its end. */
+  flags = fcntl (fd, F_GETFL);
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+  contents = svfs_read_fd_bounded (fd, name, max_size, error_code, length, error);
+  close (fd);
+  return contents;
 }

@@ -1135,6 +1135,91 @@ check_devices (Check    *c,
   check_array_of (c, node, check_device);
 }
 
+/* -- CDI deviceNodes (the Container Device Interface spec) ----------- */
+
+/* "" is no type, as the Go CDI package reads it: it comes from the host. */
+static void
+check_cdi_device_type (Check    *c,
+                       JsonNode *node)
+{
+  const char *s = want_string (c, node);
+
+  if (s != NULL && *s != '\0')
+    check_device_type (c, node);
+}
+
+static void
+check_cdi_permissions (Check    *c,
+                       JsonNode *node)
+{
+  const char *s = want_string (c, node);
+
+  if (s != NULL && s[strspn (s, "rwm")] != '\0')
+    {
+      g_autofree char *q = quote (s);
+
+      problem (c, "invalid permissions %s (expected some of r, w and m)", q);
+    }
+}
+
+/* The schema's types: major and minor int64, fileMode an os.FileMode (here
+ * only permission bits), uid and gid uint32. */
+static const Field cdi_device_node_fields[] = {
+  { "path", check_absolute_path, TRUE },
+  { "hostPath", check_absolute_path, FALSE },
+  { "type", check_cdi_device_type, FALSE },
+  { "major", check_device_number, FALSE },
+  { "minor", check_device_number, FALSE },
+  { "fileMode", check_file_mode, FALSE },
+  { "permissions", check_cdi_permissions, FALSE },
+  { "uid", check_uint32, FALSE },
+  { "gid", check_uint32, FALSE },
+};
+
+static void
+check_cdi_device_node (Check    *c,
+                       JsonNode *node)
+{
+  check_fields (c, node, cdi_device_node_fields, G_N_ELEMENTS (cdi_device_node_fields));
+}
+
+static void
+check_cdi_device_nodes (Check    *c,
+                        JsonNode *node)
+{
+  check_array_of (c, node, check_cdi_device_node);
+}
+
+/* Only what the registry uses; other edits (env, mounts, hooks) are not
+ * read, so not checked. */
+static const Field cdi_container_edits_fields[] = {
+  { "deviceNodes", check_cdi_device_nodes, FALSE },
+};
+
+GPtrArray *
+svfs_cdi_check_container_edits (JsonObject *owner,
+                                const char *json_path)
+{
+  g_autoptr(GString) path = NULL;
+  Check c;
+  JsonNode *edits;
+
+  g_return_val_if_fail (owner != NULL, NULL);
+
+  path = g_string_new (json_path);
+  c = (Check) { g_ptr_array_new_with_free_func (g_free), path };
+  edits = json_object_get_member (owner, "containerEdits");
+  if (edits != NULL && !JSON_NODE_HOLDS_NULL (edits))
+    {
+      gsize len = push_member (&c, "containerEdits");
+
+      check_fields (&c, edits, cdi_container_edits_fields,
+                    G_N_ELEMENTS (cdi_container_edits_fields));
+      pop (&c, len);
+    }
+  return c.problems;
+}
+
 static void
 check_rootfs_propagation (Check    *c,
                           JsonNode *node)

@@ -26,6 +26,14 @@ JsonNode      *svfs_spec_parse_json_data         (const char     *data,
  * ("<json-path>: <message>") in document order; empty when valid. */
 GPtrArray     *svfs_spec_check_node              (JsonNode       *root);
 
+/* Checks the `containerEdits.deviceNodes` of @owner, an entry of a CDI
+ * spec's `devices` or the CDI spec itself, against the types and ranges of
+ * the CDI schema.  Returns the problem lines ("<json-path>: <message>") in
+ * document order, each path starting with @json_path ("devices[2]", or ""
+ * for the spec's own edits); empty when valid. */
+GPtrArray     *svfs_cdi_check_container_edits    (JsonObject     *owner,
+                                                  const char     *json_path);
+
 /* Builds the objects of an already validated spec. */
 SvfsSpecMount *svfs_spec_mount_new_from_json     (JsonObject     *object,
                                                   guint           index);

@@ -5,13 +5,10 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "svfs-spec-private.h"
+#include "svfs-path-private.h"
 #include "svfs-device.h"
 #include "svfs-error.h"
 #include "svfs-spec.h"
@@ -320,27 +317,42 @@ svfs_spec_load (SvfsSpec *self,
     }
 }
 
+/* @origin: what the problems are prefixed with, one "<origin>: " per
+ * line (the file's display name), or NULL for data. */
 static SvfsSpec *
 svfs_spec_new_from_bytes_internal (const char  *data,
                                    gsize        length,
+                                   const char  *origin,
                                    GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) local_error = NULL;
   SvfsSpec *self;
 
-  root = svfs_spec_parse_json_data (data, length, error);
+  root = svfs_spec_parse_json_data (data, length, &local_error);
   if (root == NULL)
-    return NULL;
+    {
+      if (origin != NULL)
+        g_prefix_error (&local_error, "%s: ", origin);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   problems = svfs_spec_check_node (root);
   if (problems->len > 0)
     {
-      g_autofree char *message = NULL;
+      g_autoptr(GString) message = g_string_new (NULL);
 
-      g_ptr_array_add (problems, NULL);
-      message = g_strjoinv ("\n", (char **) problems->pdata);
-      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC, message);
+      for (guint i = 0; i < problems->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (message, '\n');
+          if (origin != NULL)
+            g_string_append_printf (message, "%s: ", origin);
+          g_string_append (message, g_ptr_array_index (problems, i));
+        }
+      g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC, message->str);
       return NULL;
     }
 
@@ -377,88 +389,7 @@ svfs_spec_new_from_data (const char  *data,
 
   return svfs_spec_new_from_bytes_internal (data,
                                             length < 0 ? strlen (data) : (gsize) length,
-                                            error);
-}
-
-static gboolean
-read_spec_file (const char  *path,
-                char       **contents,
-                gsize       *length,
-                GError     **error)
-{
-  g_autoptr(GByteArray) buffer = NULL;
-  struct stat st;
-  int saved_errno;
-  int fd;
-
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      goto fail;
-    }
-
-  if (fstat (fd, &st) < 0)
-    {
-      saved_errno = errno;
-      goto fail;
-    }
-
-  if (S_ISDIR (st.st_mode))
-    {
-      saved_errno = EISDIR;
-      goto fail;
-    }
-
-  /* Refuse a big regular file without reading it. */
-  if (S_ISREG (st.st_mode) && st.st_size > SVFS_SPEC_MAX_SIZE)
-    {
-      close (fd);
-      g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
-                   "cannot read spec “%s”: spec is larger than 16 MiB (%"
-                   G_GUINT64_FORMAT " bytes)", path, (guint64) st.st_size);
-      return FALSE;
-    }
-
-  /* Read at most one byte past the limit (for pipes and growing files). */
-  buffer = g_byte_array_sized_new (S_ISREG (st.st_mode) ? (guint) st.st_size + 1 : 4096);
-  for (;;)
-    {
-      guint8 chunk[65536];
-      ssize_t n = read (fd, chunk, sizeof chunk);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          saved_errno = errno;
-          goto fail;
-        }
-      if (n == 0)
-        break;
-      g_byte_array_append (buffer, chunk, (guint) n);
-      if (buffer->len > SVFS_SPEC_MAX_SIZE)
-        {
-          close (fd);
-          g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
-                       "cannot read spec “%s”: spec is larger than 16 MiB", path);
-          return FALSE;
-        }
-    }
-  close (fd);
-
-  *length = buffer->len;
-  g_byte_array_append (buffer, (const guint8 *) "", 1);
-  *contents = (char *) g_byte_array_free (g_steal_pointer (&buffer), FALSE);
-  return TRUE;
-
-fail:
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, SVFS_ERROR,
-               saved_errno == ENOENT ? SVFS_ERROR_NOT_FOUND : SVFS_ERROR_INVALID_SPEC,
-               "cannot read spec “%s”: %s", path, g_strerror (saved_errno));
-  return FALSE;
+                                            NULL, error);
 }
 
 /**
@@ -469,9 +400,16 @@ fail:
  * svfs_spec_new_from_data(). The [property@Svfs.Spec:bundle-dir] is the
  * directory holding @path.
  *
+ * @path must be a regular file or a pipe (a FIFO, or `<(cmd)` in a
+ * shell, read to its end; a FIFO nobody writes to reads as empty, without
+ * waiting): a directory or a device is refused without reading, and so is
+ * a file over %SVFS_SPEC_MAX_SIZE bytes.
+ *
  * A missing file is %SVFS_ERROR_NOT_FOUND; any other problem reading or
- * checking it is %SVFS_ERROR_INVALID_SPEC. A file over
- * %SVFS_SPEC_MAX_SIZE bytes is refused without being read.
+ * checking it is %SVFS_ERROR_INVALID_SPEC. Every line of the message
+ * starts with @path, then says what svfs_spec_new_from_data() would, as
+ * in `/b/config.json: line 3, column 5: unexpected character ','` or
+ * `/b/config.json: mounts[2].destination: must be an absolute path`.
  *
  * Returns: (transfer full): a new #SvfsSpec, or %NULL with @error set
  *
@@ -484,16 +422,20 @@ svfs_spec_new_from_file (const char  *path,
   g_autofree char *contents = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
   gsize length = 0;
   SvfsSpec *self;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!read_spec_file (path, &contents, &length, error))
+  contents = svfs_read_file_bounded (path, SVFS_SPEC_MAX_SIZE, TRUE, SVFS_ERROR_INVALID_SPEC,
+                                     &length, error);
+  if (contents == NULL)
     return NULL;
 
-  self = svfs_spec_new_from_bytes_internal (contents, length, error);
+  name = g_filename_display_name (path);
+  self = svfs_spec_new_from_bytes_internal (contents, length, name, error);
   if (self == NULL)
     return NULL;
 

@@ -966,6 +966,184 @@ test_plan_cdi_bounds (Host *h, gconstpointer data)
   g_assert_cmpint (g_unlink (good), ==, 0);
 }
 
+/* deviceNodes values are checked against the CDI schema's types and
+ * ranges (major/minor int64 >= 0, uid/gid uint32, fileMode permission bits,
+ * permissions a subset of "rwm", absolute paths); a bad one fails the
+ * compile with the file and the JSON path of the field, in a JSON or a
+ * YAML spec, in a device's edits or the spec-wide ones. */
+static const struct {
+  const char *node;       /* one deviceNodes entry, or the deviceNodes value */
+  const char *problem;    /* after "devices[N].containerEdits.deviceNodes" */
+  const char *also;       /* a second problem, or NULL */
+} cdi_bad_nodes[] = {
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": -7, \"minor\": 0}", "[0].major: must not be negative" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": \"7\", \"minor\": 0}", "[0].major: expected an integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1.5, \"minor\": 0}", "[0].major: expected an integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": -1}", "[0].minor: must not be negative" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": true}", "[0].minor: expected an integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"fileMode\": 4096}",
+    "[0].fileMode: must be permission bits, at most 07777 (4095), not 4096" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"fileMode\": -1}",
+    "[0].fileMode: out of range for a 32-bit unsigned integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"fileMode\": \"0666\"}",
+    "[0].fileMode: expected an integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"uid\": -1}",
+    "[0].uid: out of range for a 32-bit unsigned integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"uid\": 4294967296}",
+    "[0].uid: out of range for a 32-bit unsigned integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"gid\": -3}",
+    "[0].gid: out of range for a 32-bit unsigned integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"gid\": \"44\"}",
+    "[0].gid: expected an integer" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"permissions\": \"rwx\"}",
+    "[0].permissions: invalid permissions \"rwx\" (expected some of r, w and m)" },
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2, \"permissions\": 7}",
+    "[0].permissions: expected a string" },
+  { "{\"path\": \"/dev/b\", \"type\": \"x\", \"major\": 1, \"minor\": 2}",
+    "[0].type: invalid type \"x\" (expected b, c, u or p)" },
+  { "{\"path\": \"dev/b\", \"type\": \"c\", \"major\": 1, \"minor\": 2}", "[0].path: must be an absolute path" },
+  { "{\"type\": \"c\", \"major\": 1, \"minor\": 2}", "[0].path: missing" },
+  { "{\"path\": \"/dev/b\", \"hostPath\": \"b\"}", "[0].hostPath: must be an absolute path" },
+  { "\"/dev/b\"", "[0]: expected an object" },
+  /* two problems in one entry: both, in document order */
+  { "{\"path\": \"/dev/b\", \"type\": \"c\", \"major\": -1, \"minor\": -2}",
+    "[0].major: must not be negative", "[0].minor: must not be negative" },
+};
+
+static void
+test_plan_cdi_node_values (Host *h, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (h->root, "cdi-values", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "values.json", NULL);
+  g_autofree char *wide_path = g_build_filename (dir, "wide.json", NULL);
+  g_autofree char *yaml_path = g_build_filename (dir, "values.yaml", NULL);
+  const char *dirs[] = { dir, NULL };
+  g_autoptr(GString) json = g_string_new ("{\"cdiVersion\": \"0.5.0\", \"kind\": \"example.com/v\", \"devices\": [\n"
+                                          " {\"name\": \"ok\", \"containerEdits\": {\"deviceNodes\": ["
+                                          "{\"path\": \"/dev/ok\", \"hostPath\": \"/dev/null\", \"type\": \"c\", "
+                                          "\"major\": 0, \"minor\": 9223372036854775807, \"fileMode\": 4095, "
+                                          "\"permissions\": \"rwm\", \"uid\": 4294967295, \"gid\": 0}]}},\n"
+                                          " {\"name\": \"not-array\", \"containerEdits\": {\"deviceNodes\": {}}}");
+  g_autoptr(SvfsDeviceRegistry) r = NULL;
+  g_autoptr(SvfsMountPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsDevice) ok = NULL;
+  const guint first = 2;   /* the index of cdi_bad_nodes[0] in devices[] */
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cdi_bad_nodes); i++)
+    g_string_append_printf (json, ",\n {\"name\": \"bad%" G_GSIZE_FORMAT "\", \"containerEdits\": "
+                            "{\"deviceNodes\": [%s]}}", i, cdi_bad_nodes[i].node);
+  g_string_append (json, "\n]}\n");
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (json_path, json->str, -1, NULL));
+  g_assert_true (g_file_set_contents (wide_path,
+                                      "{\"cdiVersion\": \"0.5.0\", \"kind\": \"example.com/w\",\n"
+                                      " \"devices\": [{\"name\": \"a\", \"containerEdits\": {}}],\n"
+                                      " \"containerEdits\": {\"deviceNodes\": [\n"
+                                      "  {\"path\": \"/dev/w\", \"type\": \"c\", \"major\": 1, \"minor\": 2},\n"
+                                      "  {\"path\": \"/dev/w1\", \"type\": \"c\", \"major\": 1, \"minor\": 3, \"uid\": -5}]}}\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (yaml_path,
+                                      "cdiVersion: 0.5.0\n"
+                                      "kind: example.com/y\n"
+                                      "devices:\n"
+                                      "  - name: major\n"
+                                      "    containerEdits:\n"
+                                      "      deviceNodes:\n"
+                                      "        - {path: /dev/y, type: c, major: -7, minor: 0}\n"
+                                      "  - name: mode\n"
+                                      "    containerEdits:\n"
+                                      "      deviceNodes:\n"
+                                      "        - {path: /dev/y, type: c, major: 7, minor: 0, fileMode: 010000}\n"
+                                      "  - name: uid\n"
+                                      "    containerEdits:\n"
+                                      "      deviceNodes:\n"
+                                      "        - {path: /dev/y, type: c, major: 7, minor: 0, uid: 0x100000000}\n",
+                                      -1, NULL));
+  r = g_object_new (SVFS_TYPE_DEVICE_REGISTRY, "cdi-spec-dirs", dirs, NULL);
+
+  /* The bounds themselves are accepted. */
+  plan = compile_with (r, "\"annotations\": {\"cdi.k8s.io/x\": \"example.com/v=ok\"}", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (svfs_mount_plan_get_warnings (plan)[0]);
+  ok = g_list_model_get_item (svfs_mount_plan_get_devices (plan), 0);
+  g_assert_cmpint (svfs_device_get_major (ok), ==, 0);
+  g_assert_cmpint (svfs_device_get_minor (ok), ==, G_MAXINT64);
+  g_assert_cmpuint (svfs_device_get_mode (ok), ==, 07777 & 0777);
+  g_assert_cmpuint (svfs_device_get_uid (ok), ==, G_MAXUINT32);
+  g_clear_object (&plan);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cdi_bad_nodes) + 1; i++)
+    {
+      g_autofree char *annotation = NULL;
+      g_autofree char *prefix = NULL;
+      g_autofree char *problem = NULL;
+      g_autofree char *expected = NULL;
+      guint index = i < G_N_ELEMENTS (cdi_bad_nodes) ? first + (guint) i : 1;
+      const char *name = i < G_N_ELEMENTS (cdi_bad_nodes) ? NULL : "not-array";
+      g_autofree char *bad_name = g_strdup_printf ("bad%" G_GSIZE_FORMAT, i);
+
+      if (name == NULL)
+        name = bad_name;
+      annotation = g_strdup_printf ("\"annotations\": {\"cdi.k8s.io/x\": \"example.com/v=%s\"}", name);
+      prefix = g_strdup_printf ("devices[%u].containerEdits.deviceNodes", index);
+      if (i == G_N_ELEMENTS (cdi_bad_nodes))
+        problem = g_strdup_printf ("%s: expected an array", prefix);
+      else if (cdi_bad_nodes[i].also == NULL)
+        problem = g_strconcat (prefix, cdi_bad_nodes[i].problem, NULL);
+      else
+        problem = g_strconcat (prefix, cdi_bad_nodes[i].problem, "; ", prefix, cdi_bad_nodes[i].also, NULL);
+      expected = g_strdup_printf ("CDI device example.com/v=%s (%s): %s", name, json_path, problem);
+
+      plan = compile_with (r, annotation, NULL, &error);
+      g_assert_null (plan);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+    }
+
+  /* The spec-wide edits: their own JSON path. */
+  plan = compile_with (r, "\"annotations\": {\"cdi.k8s.io/x\": \"example.com/w=a\"}", NULL, &error);
+  g_assert_null (plan);
+  g_assert_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE);
+  {
+    g_autofree char *expected = g_strdup_printf ("CDI device example.com/w=a (%s): "
+                                                 "containerEdits.deviceNodes[1].uid: "
+                                                 "out of range for a 32-bit unsigned integer", wide_path);
+    g_assert_cmpstr (error->message, ==, expected);
+  }
+  g_clear_error (&error);
+
+  /* YAML: numbers as YAML reads them (010000 is octal 4096). */
+  {
+    static const struct { const char *name; const char *problem; } yaml_cases[] = {
+      { "major", "devices[0].containerEdits.deviceNodes[0].major: must not be negative" },
+      { "mode", "devices[1].containerEdits.deviceNodes[0].fileMode: "
+                "must be permission bits, at most 07777 (4095), not 4096" },
+      { "uid", "devices[2].containerEdits.deviceNodes[0].uid: out of range for a 32-bit unsigned integer" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (yaml_cases); i++)
+      {
+        g_autofree char *annotation = g_strdup_printf ("\"annotations\": {\"cdi.k8s.io/x\": \"example.com/y=%s\"}",
+                                                       yaml_cases[i].name);
+        g_autofree char *expected = g_strdup_printf ("CDI device example.com/y=%s (%s): %s",
+                                                     yaml_cases[i].name, yaml_path, yaml_cases[i].problem);
+
+        plan = compile_with (r, annotation, NULL, &error);
+        g_assert_null (plan);
+        g_assert_error (error, SVFS_ERROR, SVFS_ERROR_DEVICE);
+        g_assert_cmpstr (error->message, ==, expected);
+        g_clear_error (&error);
+      }
+  }
+
+  g_unlink (json_path);
+  g_unlink (wide_path);
+  g_unlink (yaml_path);
+  g_rmdir (dir);
+}
+
 /* umockdev cannot redirect these (shared/reference/toolchain.md §4). */
 static void
 test_sources_use_redirectable_calls (void)
@@ -1065,6 +1243,7 @@ main (int    argc,
   ADD ("plan/cdi-annotations", test_plan_cdi, NULL);
   ADD ("plan/cdi-yaml", test_plan_cdi_yaml, NULL);
   ADD ("plan/cdi-bounds", test_plan_cdi_bounds, NULL);
+  ADD ("plan/cdi-node-values-checked", test_plan_cdi_node_values, NULL);
   g_test_add_func ("/svfs/device-registry/sources/no-calls-umockdev-cannot-redirect",
                    test_sources_use_redirectable_calls);
 

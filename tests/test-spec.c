@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -363,19 +364,76 @@ test_file_not_found (void)
 
   g_assert_null (spec);
   g_assert_error (error, SVFS_ERROR, SVFS_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, "/nonexistent/dir/config.json"));
+  g_assert_cmpstr (error->message, ==, "/nonexistent/dir/config.json: No such file or directory");
 }
 
+/* A directory or a device is refused from what fstat() says, before a
+ * byte is read: /dev/zero would otherwise give 16 MiB of zeros to the
+ * parser. */
 static void
-test_file_is_directory (void)
+test_file_not_regular (void)
+{
+  g_autofree char *dir = spec_path ("valid", NULL);
+  const char *paths[] = { dir, "/dev/zero" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SvfsSpec) spec = svfs_spec_new_from_file (paths[i], &error);
+      g_autofree char *expected = g_strdup_printf ("%s: not a regular file or a pipe", paths[i]);
+
+      g_assert_null (spec);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_assert_cmpstr (error->message, ==, expected);
+    }
+}
+
+/* A pipe is read to its end (`<(cmd)`); a FIFO nobody writes to reads as
+ * empty at once: opening it must not wait for a writer. */
+static void
+test_file_is_fifo (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = spec_path ("valid", NULL);
-  g_autoptr(SvfsSpec) spec = svfs_spec_new_from_file (dir, &error);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *fd_path = NULL;
+  g_autoptr(SvfsSpec) spec = NULL;
+  const char *doc = "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"rootfs\"}}";
+  int fds[2];
 
-  g_assert_null (spec);
-  g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
-  g_assert_nonnull (strstr (error->message, dir));
+  if (g_test_subprocess ())
+    {
+      path = g_build_filename (g_getenv ("SVFS_TEST_FIFO_DIR"), "config.json", NULL);
+      spec = svfs_spec_new_from_file (path, &error);
+      g_assert_null (spec);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_print ("%s", error->message);
+      return;
+    }
+
+  dir = g_dir_make_tmp ("svfs-spec-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "config.json", NULL);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  g_setenv ("SVFS_TEST_FIFO_DIR", dir, TRUE);
+
+  g_test_trap_subprocess (NULL, 10 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*: the spec is empty");
+
+  /* An anonymous pipe with its writer done, as a shell's <(cmd) gives. */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_cmpint (write (fds[1], doc, strlen (doc)), ==, (gssize) strlen (doc));
+  close (fds[1]);
+  fd_path = g_strdup_printf ("/proc/self/fd/%d", fds[0]);
+  spec = svfs_spec_new_from_file (fd_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (spec);
+  close (fds[0]);
+
+  g_unsetenv ("SVFS_TEST_FIFO_DIR");
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -400,7 +458,7 @@ test_file_too_large_not_read (void)
   spec = svfs_spec_new_from_file (path, &error);
   g_assert_null (spec);
   g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
-  expected = g_strdup_printf ("cannot read spec “%s”: spec is larger than 16 MiB (1073741824 bytes)", path);
+  expected = g_strdup_printf ("%s: larger than 16 MiB (1073741824 bytes)", path);
   g_assert_cmpstr (error->message, ==, expected);
 
   g_unlink (path);
@@ -414,9 +472,81 @@ test_file_invalid (void)
   g_autofree char *path = spec_path ("invalid", "mount-destination-relative.json");
   g_autoptr(SvfsSpec) spec = svfs_spec_new_from_file (path, &error);
 
+  g_autofree char *expected = g_strdup_printf ("%s: mounts[2].destination: must be an absolute path", path);
+
   g_assert_null (spec);
   g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
-  g_assert_cmpstr (error->message, ==, "mounts[2].destination: must be an absolute path");
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+/* Writes @contents to a new config.json in a new directory; returns its path. */
+static char *
+write_spec_file (const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("svfs-spec-XXXXXX", &error);
+  char *path;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "config.json", NULL);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_spec_file (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Every way a file's text can be wrong names the file first; the rest of
+ * each line is what svfs_spec_new_from_data() says, and the error code
+ * stays SVFS_ERROR_INVALID_SPEC. */
+static void
+test_file_errors_name_the_file (void)
+{
+  static const struct {
+    const char *contents;
+    const char *lines;    /* "%1$s" is the path */
+  } cases[] = {
+    /* syntax: the position */
+    { "{\n  \"ociVersion\": \"1.0\",\n  \"root\": {\"path\": \"r\"},,\n}\n",
+      "%1$s: line 3, column 24: unexpected character `,', expected string constant" },
+    { "", "%1$s: the spec is empty" },
+    { "{\"ociVersion\": \"1.0\", \"root\": {\"path\": \"r\"}} x",
+      "%1$s: line 1, column 46: unexpected text after the end of the JSON document" },
+    /* semantics: the field; one line per problem, each naming the file */
+    { "{\"ociVersion\": 1, \"root\": {}, \"mounts\": [{\"destination\": \"x\"}]}",
+      "%1$s: ociVersion: expected a string\n"
+      "%1$s: root.path: missing\n"
+      "%1$s: mounts[0].destination: must be an absolute path" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_spec_file (cases[i].contents);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) data_error = NULL;
+      g_autoptr(SvfsSpec) spec = svfs_spec_new_from_file (path, &error);
+      g_autoptr(SvfsSpec) from_data = svfs_spec_new_from_data (cases[i].contents, -1, &data_error);
+      g_autoptr(GString) expected = g_string_new (cases[i].lines);
+      g_autoptr(GString) expected_data = g_string_new (cases[i].lines);
+
+      g_string_replace (expected, "%1$s", path, 0);
+      g_string_replace (expected_data, "%1$s: ", "", 0);
+      g_assert_null (spec);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_assert_cmpstr (error->message, ==, expected->str);
+      /* The data loader keeps its messages as they were. */
+      g_assert_null (from_data);
+      g_assert_error (data_error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_assert_cmpstr (data_error->message, ==, expected_data->str);
+      remove_spec_file (path);
+    }
 }
 
 /* -- bundle directory ------------------------------------------------- */
@@ -696,9 +826,11 @@ main (int   argc,
   g_test_add_func ("/svfs/spec/error/invalid-data-lists-problems", test_data_invalid_message_lists_problems);
   g_test_add_func ("/svfs/spec/error/data-empty", test_data_empty);
   g_test_add_func ("/svfs/spec/error/file-not-found", test_file_not_found);
-  g_test_add_func ("/svfs/spec/error/file-is-directory", test_file_is_directory);
+  g_test_add_func ("/svfs/spec/error/file-not-regular", test_file_not_regular);
+  g_test_add_func ("/svfs/spec/error/file-is-fifo", test_file_is_fifo);
   g_test_add_func ("/svfs/spec/error/file-too-large-not-read", test_file_too_large_not_read);
   g_test_add_func ("/svfs/spec/error/file-invalid", test_file_invalid);
+  g_test_add_func ("/svfs/spec/error/file-errors-name-the-file", test_file_errors_name_the_file);
   g_test_add_func ("/svfs/spec/bundle-dir/from-file", test_bundle_dir_from_file);
   g_test_add_func ("/svfs/spec/bundle-dir/data-defaults-to-cwd", test_bundle_dir_data_defaults_to_cwd);
   g_test_add_func ("/svfs/spec/bundle-dir/set-and-notify", test_bundle_dir_set);

@@ -2,6 +2,7 @@
 """SvfsDeviceRegistry and SvfsDevice through gobject-introspection, on hosts
 simulated with UMockdev.Testbed (records in tests/data/devices/)."""
 
+import json
 import os
 import shutil
 
@@ -221,3 +222,37 @@ def test_plan_cdi_yaml_data():
     assert info.value.matches(Svfs.error_quark(), Svfs.Error.DEVICE)
     assert info.value.message.startswith(
         "unresolvable CDI devices example.com/accel=2 (searched the JSON and YAML specs in ")
+
+
+@pytest.mark.parametrize("field, value, problem", [
+    ("major", -7, "must not be negative"),
+    ("major", "195", "expected an integer"),
+    ("minor", 0.5, "expected an integer"),
+    ("fileMode", 0o10000, "must be permission bits, at most 07777 (4095), not 4096"),
+    ("uid", -1, "out of range for a 32-bit unsigned integer"),
+    ("gid", 2 ** 32, "out of range for a 32-bit unsigned integer"),
+    ("permissions", "rwx", 'invalid permissions "rwx" (expected some of r, w and m)'),
+])
+def test_plan_cdi_bad_node_value_names_file_and_field(tmp_path, field, value,
+                                                      problem):
+    node = {"path": "/dev/nvidia0", "type": "c", "major": 195, "minor": 0}
+    node[field] = value
+    spec = tmp_path / "gpu.json"
+    spec.write_text(json.dumps({
+        "cdiVersion": "0.5.0", "kind": "json.example/gpu",
+        "devices": [
+            {"name": "ok", "containerEdits": {"deviceNodes": [
+                {"path": "/dev/nvidia1", "type": "c", "major": 195, "minor": 1}]}},
+            {"name": "0", "containerEdits": {"deviceNodes": [
+                {"path": "/dev/nvidiactl", "type": "c", "major": 195, "minor": 255},
+                node]}}]}))
+    registry = Svfs.DeviceRegistry(cdi_spec_dirs=[str(tmp_path)])
+    # The other device of the file is still usable.
+    assert cdi_nodes(compile_plan(registry, CDI_SPEC % "json.example/gpu=ok")) == [
+        ("/dev/nvidia1", "c", 195, 1, 0o666, 0, 0)]
+    with pytest.raises(GLib.Error) as info:
+        compile_plan(registry, CDI_SPEC % "json.example/gpu=0")
+    assert info.value.matches(Svfs.error_quark(), Svfs.Error.DEVICE)
+    assert info.value.message == (
+        f"CDI device json.example/gpu=0 ({spec}): "
+        f"devices[1].containerEdits.deviceNodes[1].{field}: {problem}")

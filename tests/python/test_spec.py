@@ -3,6 +3,7 @@
 
 import json
 import os
+import signal
 
 import gi
 gi.require_version("Svfs", "1")
@@ -106,3 +107,48 @@ def test_bundle_dir_resolves_relative_root(tmp_path):
 def test_error_names():
     assert Svfs.error_to_string(Svfs.Error.SOURCE_FDS) == "source-fds"
     assert Svfs.error_to_string(Svfs.Error.INVALID_SPEC) == "invalid-spec"
+
+
+def test_file_errors_name_the_file(tmp_path):
+    # A semantic problem and a syntax error: the path, then what
+    # new_from_data says; the error code is unchanged.
+    bad = tmp_path / "config.json"
+    bad.write_text(json.dumps({"ociVersion": "1.2.0", "root": {"path": "r"},
+                               "mounts": [{"destination": "rel"}]}))
+    with pytest.raises(GLib.Error) as info:
+        Svfs.Spec.new_from_file(str(bad))
+    assert info.value.matches(Svfs.error_quark(), Svfs.Error.INVALID_SPEC)
+    assert info.value.message == \
+        f"{bad}: mounts[0].destination: must be an absolute path"
+
+    bad.write_text('{"ociVersion": "1.2.0",\n "root": {"path": "r"}}}')
+    with pytest.raises(GLib.Error) as info:
+        Svfs.Spec.new_from_file(str(bad))
+    assert info.value.matches(Svfs.error_quark(), Svfs.Error.INVALID_SPEC)
+    assert info.value.message.startswith(f"{bad}: line 2, column "), \
+        info.value.message
+
+
+def test_file_must_be_regular_or_a_pipe(tmp_path):
+    # A directory is refused; a FIFO nobody writes to reads as empty at
+    # once (no waiting for a writer); a pipe with a writer is read.
+    fifo = tmp_path / "config.json"
+    os.mkfifo(fifo)
+    signal.signal(signal.SIGALRM, lambda *_: None)
+    for path, message in ((fifo, "the spec is empty"), (tmp_path, "not a regular file or a pipe")):
+        signal.alarm(10)  # a blocked open() fails with EINTR, not hangs
+        try:
+            with pytest.raises(GLib.Error) as info:
+                Svfs.Spec.new_from_file(str(path))
+        finally:
+            signal.alarm(0)
+        assert info.value.matches(Svfs.error_quark(), Svfs.Error.INVALID_SPEC)
+        assert info.value.message.startswith(f"{path}: {message}"), info.value.message
+    r, w = os.pipe()
+    os.write(w, b'{"ociVersion": "1.2.0", "root": {"path": "rootfs"}}')
+    os.close(w)
+    try:
+        spec = Svfs.Spec.new_from_file(f"/proc/self/fd/{r}")
+    finally:
+        os.close(r)
+    assert spec.get_root_path() == "rootfs"
