@@ -1,7 +1,6 @@
 # test_dbus_containers.py: containers over D-Bus — use, ownership, lifetime, load
 #
-# Needs the mount engine (meson registers this file only when the library
-# has it) and root, as CI runs. The rootfs is the host's / with the default
+# Needs root, as CI runs. The rootfs is the host's / with the default
 # overlay2 root:memory, so nothing is written to the host.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later

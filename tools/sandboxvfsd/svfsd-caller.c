@@ -29,13 +29,6 @@
 # define SYS_pidfd_send_signal 424
 #endif
 
-SvfsdCaller *
-svfsd_caller_ref (SvfsdCaller *caller)
-{
-  g_atomic_ref_count_inc (&caller->ref_count);
-  return caller;
-}
-
 void
 svfsd_caller_unref (SvfsdCaller *caller)
 {

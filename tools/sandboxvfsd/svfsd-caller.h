@@ -26,7 +26,6 @@ typedef struct {
   guint32 pid;           /* only for messages */
 } SvfsdCaller;
 
-SvfsdCaller *svfsd_caller_ref               (SvfsdCaller         *caller);
 void         svfsd_caller_unref             (SvfsdCaller         *caller);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SvfsdCaller, svfsd_caller_unref)
 

@@ -30,9 +30,7 @@ struct _SvfsdContainer
   GDBusConnection *connection;
   guint            registration_id;
   gboolean         closed;
-#ifdef HAVE_MOUNT_NAMESPACE
   SvfsMountNamespace *ns;
-#endif
 };
 
 G_DEFINE_FINAL_TYPE (SvfsdContainer, svfsd_container, G_TYPE_OBJECT)
@@ -64,9 +62,7 @@ svfsd_container_finalize (GObject *object)
   g_free (self->owner);
   g_free (self->mounts_json);
   g_clear_object (&self->connection);
-#ifdef HAVE_MOUNT_NAMESPACE
   g_clear_object (&self->ns);
-#endif
 
   G_OBJECT_CLASS (svfsd_container_parent_class)->finalize (object);
 }
@@ -99,21 +95,9 @@ svfsd_container_init (SvfsdContainer *self)
 }
 
 const char *
-svfsd_container_get_id (SvfsdContainer *self)
-{
-  return self->id;
-}
-
-const char *
 svfsd_container_get_path (SvfsdContainer *self)
 {
   return self->path;
-}
-
-const char *
-svfsd_container_get_owner (SvfsdContainer *self)
-{
-  return self->owner;
 }
 
 SvfsdContainer *
@@ -121,10 +105,8 @@ svfsd_container_create (SvfsMounter    *mounter,
                         SvfsMountPlan  *plan,
                         const int      *fds,
                         guint           n_fds,
-                        SvfsdCaller    *caller,
                         GError        **error)
 {
-#ifdef HAVE_MOUNT_NAMESPACE
   g_autoptr(SvfsdContainer) self = NULL;
   g_autoptr(SvfsMountNamespace) ns = NULL;
 
@@ -148,13 +130,6 @@ svfsd_container_create (SvfsMounter    *mounter,
   self->mounts_json = svfs_mount_namespace_to_json (ns);
   self->ns = g_steal_pointer (&ns);
   return g_steal_pointer (&self);
-#else
-  g_set_error_literal (error, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                       "CreateContainer: this build of sandboxvfsd has no mount engine "
-                       "(svfs_mounter_apply); the plan was compiled and checked, but "
-                       "nothing can be mounted yet");
-  return NULL;
-#endif
 }
 
 /* ---------------------------------------------------------------------- */
@@ -221,7 +196,6 @@ static void
 handle_open_namespaces (SvfsdContainer        *self,
                         GDBusMethodInvocation *invocation)
 {
-#ifdef HAVE_MOUNT_NAMESPACE
   g_autoptr(GError) error = NULL;
   g_autoptr(GUnixFDList) list = NULL;
   int fds[2];
@@ -244,13 +218,8 @@ handle_open_namespaces (SvfsdContainer        *self,
   g_dbus_method_invocation_return_value_with_unix_fd_list (invocation,
                                                            g_variant_new ("(hh)", 0, 1),
                                                            list);
-#else
-  g_dbus_method_invocation_return_error (invocation, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                                         "OpenNamespaces: no mount engine in this build");
-#endif
 }
 
-#ifdef HAVE_MOUNT_NAMESPACE
 typedef struct {
   SvfsdContainer *self;
   GPid            pid;
@@ -320,14 +289,12 @@ dup_bytestring_array (GVariant    *array,
   *out = (char **) g_ptr_array_free (g_steal_pointer (&strv), FALSE);
   return TRUE;
 }
-#endif
 
 static void
 handle_spawn (SvfsdContainer        *self,
               GVariant              *parameters,
               GDBusMethodInvocation *invocation)
 {
-#ifdef HAVE_MOUNT_NAMESPACE
   g_autoptr(GVariant) argv_v = NULL, env_v = NULL, cwd_v = NULL, fds_v = NULL, options = NULL;
   g_auto(GStrv) argv = NULL, envp = NULL;
   g_autofree char *cwd = NULL;
@@ -417,10 +384,6 @@ handle_spawn (SvfsdContainer        *self,
   s->pid = pid;
   svfs_mount_namespace_wait_async (self->ns, pid, NULL, spawn_exited_cb, s);
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", (guint32) pid));
-#else
-  g_dbus_method_invocation_return_error (invocation, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                                         "Spawn: no mount engine in this build");
-#endif
 }
 
 static void
@@ -493,11 +456,9 @@ svfsd_container_close (SvfsdContainer *self)
 
   g_object_ref (self);
 
-#ifdef HAVE_MOUNT_NAMESPACE
   /* Kills what runs inside and lets the namespaces go. */
   if (self->ns != NULL)
     svfs_mount_namespace_close (self->ns);
-#endif
 
   if (self->registration_id != 0)
     {

@@ -7,8 +7,6 @@
 
 #include <libsandboxvfs.h>
 
-#include "svfsd-caller.h"
-
 G_BEGIN_DECLS
 
 #define SVFSD_CONTAINER_PATH_PREFIX "/org/sandboxvfs/SandboxVfs1/container/"
@@ -18,12 +16,12 @@ G_DECLARE_FINAL_TYPE (SvfsdContainer, svfsd_container, SVFSD, CONTAINER, GObject
 
 /* Makes the plan real through the library (blocking: call it from a worker
  * thread). @fds are the caller's source fds (borrowed; the library clones
- * what it keeps). @caller is who the namespaces are made for. */
+ * what it keeps). Whom the namespaces are made for is the mounter's owner
+ * (svfs_mounter_set_owner()). */
 SvfsdContainer *svfsd_container_create       (SvfsMounter      *mounter,
                                               SvfsMountPlan    *plan,
                                               const int        *fds,
                                               guint             n_fds,
-                                              SvfsdCaller      *caller,
                                               GError          **error);
 
 /* Puts the object on the bus at SVFSD_CONTAINER_PATH_PREFIX<id>. Only
@@ -32,9 +30,7 @@ gboolean        svfsd_container_export       (SvfsdContainer   *self,
                                               GDBusConnection  *connection,
                                               const char       *owner,
                                               GError          **error);
-const char     *svfsd_container_get_id       (SvfsdContainer   *self);
 const char     *svfsd_container_get_path     (SvfsdContainer   *self);
-const char     *svfsd_container_get_owner    (SvfsdContainer   *self);
 /* Kills what was spawned, releases the namespaces, emits Closed to the
  * owner, leaves the bus and emits ::closed. Idempotent. */
 void            svfsd_container_close        (SvfsdContainer   *self);

@@ -571,7 +571,7 @@ apply_thread (GTask        *task,
 
   req->container = svfsd_container_create (req->mounter, req->plan,
                                            (const int *) req->fds->data, req->fds->len,
-                                           req->caller, &error);
+                                           &error);
   if (req->container == NULL)
     g_task_return_error (task, error);
   else
@@ -871,7 +871,6 @@ handle_list_filesystem_types (SvfsDBusManager       *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-#ifdef HAVE_DEVICE_REGISTRY
 static void
 list_devices_thread (GTask        *task,
                      gpointer      source,
@@ -911,14 +910,12 @@ list_devices_cb (GObject      *source,
   svfs_dbus_manager_complete_list_devices (req->daemon->manager, req->invocation, json);
   request_end (req);
 }
-#endif
 
 static gboolean
 handle_list_devices (SvfsDBusManager       *manager,
                      GDBusMethodInvocation *invocation,
                      SvfsdDaemon           *self)
 {
-#ifdef HAVE_DEVICE_REGISTRY
   Request *req = request_begin (self, REQUEST_LIST_DEVICES, invocation);
   GTask *task;
 
@@ -928,10 +925,6 @@ handle_list_devices (SvfsDBusManager       *manager,
   g_task_set_source_tag (task, handle_list_devices);
   g_task_run_in_thread (task, list_devices_thread);
   g_object_unref (task);
-#else
-  g_dbus_method_invocation_return_error (invocation, SVFS_ERROR, SVFS_ERROR_UNSUPPORTED,
-                                         "ListDevices: this build has no device registry");
-#endif
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
