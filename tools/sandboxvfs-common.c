@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sandboxvfs-common.h"
+#include "svfs-path-private.h"
 
 static const char *format_names[] = {
   [SVFS_CLI_FORMAT_TEXT] = "text",
@@ -21,18 +22,46 @@ static const char *format_names[] = {
   [SVFS_CLI_FORMAT_CDI] = "cdi",
 };
 
+/* The contract's name for @error: its own for an SvfsError; for GLib's
+ * file and I/O errors the SvfsError that means the same; else @fallback.
+ * Never a name outside the contract's list. */
+static const char *
+error_code (const GError *error,
+            SvfsError     fallback)
+{
+  GEnumClass *klass;
+  gboolean known;
+
+  if (error->domain == SVFS_ERROR)
+    {
+      klass = g_type_class_ref (SVFS_TYPE_ERROR);
+      known = g_enum_get_value (klass, error->code) != NULL;
+      g_type_class_unref (klass);
+      return svfs_error_to_string (known ? (SvfsError) error->code : fallback);
+    }
+
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return svfs_error_to_string (SVFS_ERROR_NOT_FOUND);
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ACCES) ||
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_PERM) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return svfs_error_to_string (SVFS_ERROR_PERMISSION_DENIED);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    return svfs_error_to_string (SVFS_ERROR_UNSUPPORTED);
+  return svfs_error_to_string (fallback);
+}
+
 int
 svfs_cli_fail (SvfsCliFormat  format,
+               SvfsError      fallback,
                const GError  *error)
 {
   if (format == SVFS_CLI_FORMAT_JSON)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
-      const char *code = "failed";
-
-      if (error->domain == SVFS_ERROR)
-        code = svfs_error_to_string (error->code);
+      const char *code = error_code (error, fallback);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "error");
@@ -104,39 +133,9 @@ svfs_cli_take_spec_arg (const char  *command,
   return -1;
 }
 
-static GBytes *
-read_bounded (int          fd,
-              const char  *what,
-              GError     **error)
-{
-  g_autoptr(GByteArray) buf = g_byte_array_new ();
-  guint8 chunk[65536];
-
-  for (;;)
-    {
-      ssize_t n = read (fd, chunk, sizeof chunk);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC,
-                       "cannot read %s: %s", what, g_strerror (saved));
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      g_byte_array_append (buf, chunk, (guint) n);
-      /* Stop one byte past the limit: enough for the parser to report the
-       * size error, without reading an endless stream into memory. */
-      if (buf->len > SVFS_SPEC_MAX_SIZE)
-        break;
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
-}
-
+/* Through the library's one bounded reader (svfs-path.c, built into this
+ * program too): a SPEC that is not a regular file of at most
+ * SVFS_SPEC_MAX_SIZE bytes is refused without being read, naming it. */
 GBytes *
 svfs_cli_read_spec (const char  *spec_arg,
                     const char  *bundle_arg,
@@ -144,17 +143,16 @@ svfs_cli_read_spec (const char  *spec_arg,
                     GError     **error)
 {
   g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  GBytes *bytes;
-  int fd;
+  gsize length = 0;
+  char *data;
 
   if (g_strcmp0 (spec_arg, "-") == 0)
     {
-      dir = g_get_current_dir ();
-      bytes = read_bounded (STDIN_FILENO, "standard input", error);
-      if (bytes != NULL && bundle_dir != NULL)
-        *bundle_dir = g_steal_pointer (&dir);
-      return bytes;
+      data = svfs_read_fd_bounded (STDIN_FILENO, "standard input", SVFS_SPEC_MAX_SIZE,
+                                   SVFS_ERROR_INVALID_SPEC, &length, error);
+      if (data != NULL && bundle_dir != NULL)
+        *bundle_dir = g_get_current_dir ();
+      return data != NULL ? g_bytes_new_take (data, length) : NULL;
     }
 
   if (bundle_arg != NULL)
@@ -162,26 +160,17 @@ svfs_cli_read_spec (const char  *spec_arg,
   else
     path = g_strdup (spec_arg);
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, SVFS_ERROR,
-                   saved == ENOENT ? SVFS_ERROR_NOT_FOUND : SVFS_ERROR_INVALID_SPEC,
-                   "cannot open %s: %s", path, g_strerror (saved));
-      return NULL;
-    }
+  data = svfs_read_file_bounded (path, SVFS_SPEC_MAX_SIZE, TRUE, SVFS_ERROR_INVALID_SPEC, &length, error);
+  if (data == NULL)
+    return NULL;
 
-  bytes = read_bounded (fd, path, error);
-  close (fd);
-
-  if (bytes != NULL && bundle_dir != NULL)
+  if (bundle_dir != NULL)
     {
       g_autofree char *parent = g_path_get_dirname (path);
       *bundle_dir = g_canonicalize_filename (parent, NULL);
     }
 
-  return bytes;
+  return g_bytes_new_take (data, length);
 }
 
 SvfsSpec *
@@ -256,6 +245,40 @@ svfs_cli_compile (const char   *spec_arg,
   if (plan != NULL && mounter_out != NULL)
     *mounter_out = g_steal_pointer (&mounter);
   return plan;
+}
+
+/* What a cell takes on a terminal: its characters (bytes when it is not
+ * UTF-8, as each shows as one replacement character). */
+static gsize
+cell_width (const char *cell)
+{
+  return g_utf8_validate (cell, -1, NULL) ? (gsize) g_utf8_strlen (cell, -1) : strlen (cell);
+}
+
+void
+svfs_cli_print_table (const char * const *headings,
+                      GPtrArray          *rows)
+{
+  guint n_columns = g_strv_length ((char **) headings);
+  g_autofree gsize *widths = g_new0 (gsize, n_columns);
+
+  /* The last column is not padded: no trailing blanks, and its width does
+   * not matter. */
+  for (guint c = 0; c + 1 < n_columns; c++)
+    {
+      widths[c] = cell_width (headings[c]);
+      for (guint r = 0; r < rows->len; r++)
+        widths[c] = MAX (widths[c], cell_width (((char **) g_ptr_array_index (rows, r))[c]));
+    }
+
+  for (guint r = 0; r <= rows->len; r++)
+    {
+      const char * const *row = r == 0 ? headings : g_ptr_array_index (rows, r - 1);
+
+      for (guint c = 0; c + 1 < n_columns; c++)
+        printf ("%s%*s", row[c], (int) (widths[c] + 2 - cell_width (row[c])), "");
+      printf ("%s\n", row[n_columns - 1]);
+    }
 }
 
 void

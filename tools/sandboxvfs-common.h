@@ -42,8 +42,12 @@ int       svfs_cli_run_main        (int           argc,
                                     char        **argv);
 
 /* Prints "sandboxvfs: <message>" on stderr, or the JSON error object on
- * stdout when @format is JSON, and returns SVFS_CLI_EXIT_FAILURE. */
+ * stdout when @format is JSON, and returns SVFS_CLI_EXIT_FAILURE.  The
+ * JSON code is always one of the contract's: an error of another domain
+ * (or an SvfsError with no name) that none of them describes gets
+ * @fallback's, the code of what the command was doing. */
 int       svfs_cli_fail            (SvfsCliFormat format,
+                                    SvfsError     fallback,
                                     const GError *error);
 /* Prints "sandboxvfs <command>: <message>" and a hint on stderr and returns
  * SVFS_CLI_EXIT_USAGE. */
@@ -83,6 +87,11 @@ SvfsMountPlan *svfs_cli_compile    (const char   *spec_arg,
                                     char        **assignments,
                                     SvfsMounter **mounter,
                                     GError      **error);
+/* Prints @headings, then each of @rows (string arrays of as many cells),
+ * in columns two blanks apart, each as wide as its widest cell in
+ * characters; the last column is not padded. */
+void      svfs_cli_print_table     (const char * const *headings,
+                                    GPtrArray    *rows);
 void      svfs_cli_print_json      (JsonNode     *node);
 
 G_END_DECLS

@@ -21,16 +21,14 @@ static void
 print_table (GListModel          *devices,
              const char * const  *warnings)
 {
-  static const char * const headings[] = { "KIND", "PATH", "TYPE", "NUMBERS", "PCI", "DEVICE", "MODEL" };
+  static const char * const headings[] = { "KIND", "PATH", "TYPE", "NUMBERS", "PCI", "DEVICE", "MODEL", NULL };
   guint n = g_list_model_get_n_items (devices);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  int widths[G_N_ELEMENTS (headings)] = { 0 };
 
-  g_ptr_array_add (rows, g_strdupv ((char **) headings));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SvfsDevice) d = g_list_model_get_item (devices, i);
-      char **row = g_new0 (char *, G_N_ELEMENTS (headings) + 1);
+      char **row = g_new0 (char *, G_N_ELEMENTS (headings));
       const char *model = svfs_device_get_model (d);
 
       row[0] = g_strdup (svfs_device_get_kind (d));
@@ -45,29 +43,10 @@ print_table (GListModel          *devices,
       g_ptr_array_add (rows, row);
     }
 
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
-        widths[c] = MAX (widths[c], (int) g_utf8_strlen (row[c], -1));
-    }
-
   if (n == 0)
     printf ("No NVIDIA GPU or TPU found.\n");
   else
-    for (guint r = 0; r < rows->len; r++)
-      {
-        char **row = g_ptr_array_index (rows, r);
-
-        for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
-          {
-            if (c + 1 < G_N_ELEMENTS (headings))
-              printf ("%-*s  ", widths[c], row[c]);
-            else
-              printf ("%s\n", row[c]);
-          }
-      }
+    svfs_cli_print_table (headings, rows);
 
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
     fprintf (stderr, "sandboxvfs: warning: %s\n", warnings[i]);
@@ -183,7 +162,7 @@ svfs_cli_devices_main (int    argc,
   registry = svfs_device_registry_new_for_roots (sysfs_root, dev_root, proc_root);
   devices = svfs_device_registry_enumerate (registry, &warnings, NULL, &error);
   if (devices == NULL)
-    return svfs_cli_fail (format, error);
+    return svfs_cli_fail (format, SVFS_ERROR_DEVICE, error);
 
   switch (format)
     {

@@ -57,17 +57,15 @@ yes_no (gboolean value)
 static void
 print_table (GListModel *types)
 {
-  static const char * const headings[] = { "NAME", "USER-MOUNT", "USER-LIST", "DATA-KEYS" };
+  static const char * const headings[] = { "NAME", "USER-MOUNT", "USER-LIST", "DATA-KEYS", NULL };
   guint n = g_list_model_get_n_items (types);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  int widths[G_N_ELEMENTS (headings)] = { 0 };
 
-  g_ptr_array_add (rows, g_strdupv ((char **) headings));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SvfsFilesystemType) type = g_list_model_get_item (types, i);
       const char * const *keys = svfs_filesystem_type_get_data_keys (type);
-      char **row = g_new0 (char *, G_N_ELEMENTS (headings) + 1);
+      char **row = g_new0 (char *, G_N_ELEMENTS (headings));
 
       row[0] = g_strdup (svfs_filesystem_type_get_name (type));
       row[1] = g_strdup (yes_no (svfs_filesystem_type_get_allow_user_mount (type)));
@@ -76,27 +74,7 @@ print_table (GListModel *types)
       g_ptr_array_add (rows, row);
     }
 
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
-        widths[c] = MAX (widths[c], (int) g_utf8_strlen (row[c], -1));
-    }
-
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < G_N_ELEMENTS (headings); c++)
-        {
-          /* The last column is not padded: no trailing blanks. */
-          if (c + 1 < G_N_ELEMENTS (headings))
-            printf ("%-*s  ", widths[c], row[c]);
-          else
-            printf ("%s\n", row[c]);
-        }
-    }
+  svfs_cli_print_table (headings, rows);
 }
 
 int

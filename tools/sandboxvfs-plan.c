@@ -54,7 +54,7 @@ svfs_cli_plan_main (int    argc,
 
   plan = svfs_cli_compile (spec_arg, bundle, config_args, NULL, &error);
   if (plan == NULL)
-    return svfs_cli_fail (format, error);
+    return svfs_cli_fail (format, SVFS_ERROR_INVALID_SPEC, error);
 
   switch (format)
     {

@@ -19,12 +19,18 @@
 
 static volatile sig_atomic_t child_pid;
 
-/* SIGTERM, SIGHUP (and SIGINT when not from the terminal) go to the
- * process; the terminal's SIGINT reaches it directly, as it shares our
- * process group. */
+/* SIGTERM, SIGHUP, SIGINT and SIGQUIT sent to us go on to the process.
+ * The terminal's SIGINT and SIGQUIT (Ctrl-C, Ctrl-\) do not: the terminal
+ * signals its whole foreground process group, which the process shares
+ * with us, so it already has them.  The kernel sends them with si_code
+ * SI_KERNEL; kill() from another process gives SI_USER. */
 static void
-forward_signal (int sig)
+forward_signal (int        sig,
+                siginfo_t *info,
+                void      *context)
 {
+  if ((sig == SIGINT || sig == SIGQUIT) && info->si_code == SI_KERNEL)
+    return;
   if (child_pid > 0)
     kill ((pid_t) child_pid, sig);
 }
@@ -42,7 +48,7 @@ svfs_cli_run_main (int    argc,
   g_autoptr(SvfsMountPlan) plan = NULL;
   g_autoptr(SvfsMountNamespace) ns = NULL;
   const char * const *warnings;
-  struct sigaction sa = { .sa_handler = forward_signal };
+  struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO };
   int status = 0;
   GPid pid;
   const GOptionEntry entries[] = {
@@ -70,11 +76,11 @@ svfs_cli_run_main (int    argc,
 
   plan = svfs_cli_compile (NULL, bundle, config_args, &mounter, &error);
   if (plan == NULL)
-    return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
+    return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, SVFS_ERROR_INVALID_SPEC, error);
 
   ns = svfs_mounter_apply (mounter, plan, NULL, &error);
   if (ns == NULL)
-    return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
+    return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, SVFS_ERROR_MOUNT_FAILED, error);
   warnings = svfs_mount_namespace_get_warnings (ns);
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
     fprintf (stderr, "sandboxvfs: warning: %s\n", warnings[i]);
@@ -89,14 +95,14 @@ svfs_cli_run_main (int    argc,
   if (pid <= 0)
     {
       svfs_mount_namespace_close (ns);
-      return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
+      return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, SVFS_ERROR_MOUNT_FAILED, error);
     }
   child_pid = pid;
 
   if (!svfs_mount_namespace_wait (ns, pid, &status, &error))
     {
       svfs_mount_namespace_close (ns);
-      return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, error);
+      return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, SVFS_ERROR_MOUNT_FAILED, error);
     }
   child_pid = 0;
   svfs_mount_namespace_close (ns);

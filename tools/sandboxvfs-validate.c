@@ -79,11 +79,11 @@ svfs_cli_validate_main (int    argc,
 
   config = svfs_cli_build_config (config_args, &error);
   if (config == NULL)
-    return svfs_cli_fail (format, error);
+    return svfs_cli_fail (format, SVFS_ERROR_INVALID_CONFIG, error);
 
   bytes = svfs_cli_read_spec (spec_arg, bundle, NULL, &error);
   if (bytes == NULL)
-    return svfs_cli_fail (format, error);
+    return svfs_cli_fail (format, SVFS_ERROR_INVALID_SPEC, error);
 
   data = g_bytes_get_data (bytes, &len);
   problems = svfs_spec_check_data (data != NULL ? data : "", (gssize) len);

@@ -10,7 +10,7 @@ import subprocess
 
 import gi
 gi.require_version("UMockdev", "1.0")
-from gi.repository import UMockdev  # noqa: E402
+from gi.repository import Gio, GLib, UMockdev  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -157,6 +157,39 @@ def test_missing_sysfs_root_json_error(tmp_path):
     r = run("--sysfs-root", str(tmp_path / "nope"), "--format", "table")
     assert r.returncode == 1
     assert r.stderr.decode().startswith("sandboxvfs: ")
+
+
+# The error codes of CONTRACT.md §1, as JSON spells them.
+CONTRACT_CODES = {"invalid-spec", "invalid-config", "invalid-option", "source-fds",
+                  "unsupported", "mount-failed", "device", "permission-denied",
+                  "limit-exceeded", "not-found"}
+FAULT_PRELOAD = os.environ.get("SVFS_CLI_FAULT_PRELOAD")
+
+
+@pytest.mark.skipif(FAULT_PRELOAD is None, reason="built without tests/cli/cli-fault-preload.c")
+@pytest.mark.parametrize("domain,code,expected", [
+    ("svfs-error-quark", 8, "limit-exceeded"),   # the library's own code
+    ("g-io-error-quark", int(Gio.IOErrorEnum.NOT_FOUND), "not-found"),
+    ("g-file-error-quark", int(GLib.FileError.NOENT), "not-found"),
+    ("g-io-error-quark", int(Gio.IOErrorEnum.PERMISSION_DENIED), "permission-denied"),
+    ("g-file-error-quark", int(GLib.FileError.ACCES), "permission-denied"),
+    ("g-file-error-quark", int(GLib.FileError.PERM), "permission-denied"),
+    ("g-io-error-quark", int(Gio.IOErrorEnum.NOT_SUPPORTED), "unsupported"),
+    # Nothing closer: what `devices` was doing.
+    ("g-io-error-quark", int(Gio.IOErrorEnum.FAILED), "device"),
+    ("svfs-test-fault-quark", 3, "device"),
+    ("svfs-error-quark", 999, "device"),           # a code with no name
+])
+def test_foreign_errors_get_a_contract_code(domain, code, expected):
+    """Whatever GError a failure carries, --format json names it with one of
+    the contract's codes."""
+    env = dict(os.environ, LD_PRELOAD=FAULT_PRELOAD, SVFS_FAULT_DOMAIN=domain, SVFS_FAULT_CODE=str(code))
+    r = run("--format", "json", env=env)
+    assert r.returncode == 1, r
+    assert json.loads(r.stdout) == {"error": {"code": expected, "message": "injected failure"}}
+    assert expected in CONTRACT_CODES
+    r = run("--format", "table", env=env)
+    assert (r.returncode, r.stdout, r.stderr) == (1, b"", b"sandboxvfs: injected failure\n")
 
 
 @pytest.mark.parametrize("args", [["--format", "tree"], ["extra"], ["--bogus"],

@@ -82,6 +82,28 @@ def test_table_is_the_default_and_aligned():
         assert line == line.rstrip()
 
 
+FAULT_PRELOAD = os.environ.get("SVFS_CLI_FAULT_PRELOAD")
+
+
+@pytest.mark.skipif(FAULT_PRELOAD is None, reason="built without tests/cli/cli-fault-preload.c")
+@pytest.mark.parametrize("rename", ["bind=bïnd", "cgroup2=cgröup2€"])
+def test_table_aligns_names_that_are_not_ascii(rename):
+    """Columns are as wide as their widest cell in characters, and cells
+    are padded by characters, not bytes (the preload gives one type a
+    name that is not ASCII)."""
+    env = dict(os.environ, LD_PRELOAD=FAULT_PRELOAD, SVFS_FAULT_FSTYPE_NAME=rename)
+    r = subprocess.run([CLI, "fstypes"], capture_output=True, timeout=60, env=env)
+    assert r.returncode == 0, r
+    lines = r.stdout.decode().splitlines()
+    names = [line.split()[0] for line in lines[1:]]
+    assert rename.split("=")[1] in names
+    starts = [lines[0].index(h) for h in ("USER-MOUNT", "USER-LIST", "DATA-KEYS")]
+    assert starts[0] == max(len(n) for n in names) + 2
+    for line in lines[1:]:
+        for start in starts:
+            assert line[start - 1] == " " and line[start] != " ", (line, start)
+
+
 def test_table_rows():
     lines = run("fstypes").stdout.decode().splitlines()
     rows = {line.split()[0]: line.split() for line in lines[1:]}

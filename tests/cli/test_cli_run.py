@@ -4,12 +4,18 @@ in new namespaces, runs the process, exits with its status and leaves
 nothing on the host.  As root (CI) and as an ordinary user: in a user
 namespace of its own (as root, the CLI is also run as nobody)."""
 
+import fcntl
 import json
 import os
 import pathlib
+import pty
+import select
 import shutil
+import signal
 import subprocess
 import tempfile
+import termios
+import time
 
 import pytest
 
@@ -183,3 +189,89 @@ def test_spec_user_namespace(open_bundle, as_nobody):
     assert r.stdout == "0 65534 1\n0\n" if os.geteuid() == 0 else r.stdout == f"0 {os.geteuid()} 1\n0\n"
     assert "sandboxvfs: warning: linux.uidMappings and linux.gidMappings are ignored" in r.stderr
     assert host_mounts() == before
+
+
+# The container process: one line per SIGINT/SIGQUIT delivered to it (the
+# wakeup fd gets a byte per delivery, not per pending flag), until stdin
+# closes.
+SIGNAL_COUNTER = r"""
+import os, select, signal
+r, w = os.pipe()
+os.set_blocking(w, False)
+signal.set_wakeup_fd(w)
+for s in (signal.SIGINT, signal.SIGQUIT):
+    signal.signal(s, lambda *a: None)
+print("ready", flush=True)
+while True:
+    ready = select.select([r, 0], [], [])[0]
+    if r in ready:
+        for b in os.read(r, 64):
+            print(signal.Signals(b).name, flush=True)
+    if 0 in ready and not os.read(0, 64):
+        break
+"""
+
+
+class Lines:
+    """The lines a process writes to a pipe, read with a deadline."""
+
+    def __init__(self, fd):
+        self.fd, self.buf = fd, b""
+
+    def read(self, timeout):
+        """All complete lines that arrive within @timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([self.fd], [], [], left)[0]:
+                chunk = os.read(self.fd, 4096)
+                if not chunk:
+                    break
+                self.buf += chunk
+        *lines, self.buf = self.buf.split(b"\n")
+        return [line.decode() for line in lines]
+
+    def next(self, timeout=30):
+        """The next line, waiting at most @timeout seconds for it."""
+        while b"\n" not in self.buf:
+            assert select.select([self.fd], [], [], timeout)[0], "timed out"
+            chunk = os.read(self.fd, 4096)
+            assert chunk, "end of output"
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode()
+
+
+def test_signals_reach_the_process_once(bundle):
+    """Ctrl-C and Ctrl-\\ on the terminal reach the process once: the
+    terminal signals our whole foreground process group, which the process
+    is in, so it is not forwarded again; a signal sent to sandboxvfs alone
+    is forwarded, once."""
+    master, slave = pty.openpty()
+
+    def controlling_terminal():
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen([CLI, "run", "--bundle", str(bundle), "--", "python3", "-c", SIGNAL_COUNTER],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=controlling_terminal)
+    os.close(slave)
+    out = Lines(proc.stdout.fileno())
+    try:
+        assert out.next() == "ready"
+        assert os.tcgetpgrp(master) == os.getpgid(proc.pid)
+        for key, name in ((b"\x03", "SIGINT"), (b"\x1c", "SIGQUIT"), (b"\x03", "SIGINT")):
+            os.write(master, key)
+            assert out.next() == name
+            assert out.read(0.5) == []
+        for sig in (signal.SIGINT, signal.SIGQUIT):
+            os.kill(proc.pid, sig)
+            assert out.next() == sig.name
+            assert out.read(0.5) == []
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)   # its own session: the process too
+            proc.wait()
+        os.close(master)

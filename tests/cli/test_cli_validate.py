@@ -154,6 +154,43 @@ def test_oversized_stdin_is_refused_without_reading_everything():
     assert "16 MiB" in r.stdout.decode() + r.stderr.decode()
 
 
+def test_oversized_file_is_refused_unread_naming_it(tmp_path):
+    # A sparse 1 GiB file: refused from its size, before anything is read.
+    path = tmp_path / "config.json"
+    with open(path, "wb") as f:
+        f.truncate(1 << 30)
+    r = run("validate", str(path))
+    assert r.returncode == 1
+    assert r.stdout == b""
+    assert r.stderr.decode() == \
+        f"sandboxvfs: {path}: larger than 16 MiB (1073741824 bytes)\n"
+
+
+def test_directory_is_refused_at_once(tmp_path):
+    path = tmp_path / "config.json"
+    path.mkdir()
+    r = subprocess.run([CLI, "validate", "--format", "json", str(path)],
+                       capture_output=True, timeout=10)
+    assert r.returncode == 1
+    assert json.loads(r.stdout) == {"error": {
+        "code": "invalid-spec", "message": f"{path}: not a regular file or a pipe"}}
+
+
+def test_pipes_are_read(tmp_path):
+    # A FIFO without a writer must not hang the command: it reads as empty.
+    path = tmp_path / "config.json"
+    os.mkfifo(path)
+    r = subprocess.run([CLI, "validate", "--format", "json", str(path)],
+                       capture_output=True, timeout=10)
+    assert r.returncode == 1
+    assert json.loads(r.stdout) == {"valid": False, "problems": ["the spec is empty"]}
+    # A shell's <(cmd) is a pipe: read to its end.
+    good = os.path.join(SPECS, "valid", sorted(os.listdir(os.path.join(SPECS, "valid")))[0])
+    r = subprocess.run(["bash", "-c", f'exec "$0" validate <(cat "$1")', CLI, good],
+                       capture_output=True, timeout=10)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+
+
 def test_deep_nesting_does_not_crash(tmp_path):
     r = run("validate", write(tmp_path, "[" * 200000))
     assert r.returncode == 1
