@@ -394,9 +394,6 @@ test_table_matches_plan (Fixture       *f,
     { "/dev/fifo0", S_IFIFO, 0, 0, 0640, 0, 0, TRUE },
   };
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   mounter = make_mounter (f, FALSE,
     "{\"destination\": \"/data\", \"type\": \"tmpfs\", \"source\": \"scratch\","
     " \"options\": [\"noexec\", \"nosuid\", \"nodev\", \"mode=700\", \"size=1m\"]},"
@@ -540,8 +537,6 @@ test_auto_tmp (Fixture       *f,
   g_autofree char *tmp = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   tmp = g_build_filename (f->rootfs, "tmp", NULL);
 
   /* Missing: created in the overlay (not on the host) and mounted. */
@@ -627,9 +622,6 @@ test_symlink_attacks (Fixture       *f,
     { "dangling", "/nonexistent-svfs-dir/sub", FALSE },
   };
   g_autofree char *unique = g_strdup_printf ("svfs-escape-%d", (int) getpid ());
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   make_link (f->rootfs, "loop2", "loop1");
   for (guint i = 0; i < G_N_ELEMENTS (attacks); i++)
@@ -760,9 +752,6 @@ test_overlay_keeps_host (Fixture       *f,
   g_autofree char *after = NULL;
   g_autofree char *out = NULL;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   make_dir (f->rootfs, "var/lib");
   write_file (f->rootfs, "var/lib/a", "a\n");
   make_dir (f->rootfs, "tmp");
@@ -796,9 +785,6 @@ test_readonly_root (Fixture       *f,
   g_autofree char *out = NULL;
   int status = 0;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   before = tree_checksum (f->rootfs);
   mounter = make_mounter (f, TRUE,
     "{\"destination\": \"/new/mount/point\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}", NULL, NULL);
@@ -824,9 +810,6 @@ test_overlay_none_and_tmpcopyup (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *json = NULL;
   g_autofree char *written = NULL;
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   make_dir (f->rootfs, "run/sub");
   make_dir (f->rootfs, "tmp");
@@ -894,8 +877,6 @@ static void
 test_failure_leaves_nothing (Fixture       *f,
                              gconstpointer  data)
 {
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   /* The kernel refuses an option, after several mounts were made. */
   {
@@ -966,9 +947,6 @@ test_source_fds (Fixture       *f,
   g_autofree char *data_dir = NULL;
   g_autofree char *out = NULL;
   int root_fd, data_fd, usr_fd, sock[2];
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   data_dir = g_build_filename (f->bundle, "data", NULL);
   g_assert_cmpint (g_mkdir (data_dir, 0755), ==, 0);
@@ -1071,9 +1049,6 @@ test_threaded_caller (Fixture       *f,
   const char *argv[] = { "/bin/sh", "-c", "exit 7", NULL };
   GPid pid;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     threads[i] = g_thread_new ("busy", busy_thread, &stop);
 
@@ -1144,9 +1119,6 @@ test_holder_signals (Fixture       *f,
 {
   struct sigaction sa = { .sa_handler = count_usr1 }, old;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   g_assert_cmpint (sigaction (SIGUSR1, &sa, &old), ==, 0);
   for (guint round = 0; round < 3; round++)
     {
@@ -1193,9 +1165,6 @@ test_holder_not_readable (Fixture       *f,
   g_autofree char *out = NULL;
   g_autofree char *control = NULL;
   int status = -1;
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   g_assert_nonnull (self_exe);
   me = g_path_get_basename (self_exe);
@@ -1262,9 +1231,6 @@ test_applying_thread_exits (Fixture       *f,
   GPid holder;
   int status = -1;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
   ns = g_thread_join (g_thread_new ("apply", apply_in_thread, mounter));
   holder = svfs_mount_namespace_get_pid (ns);
@@ -1289,9 +1255,6 @@ test_namespace_fds (Fixture       *f,
   g_autoptr(GError) error = NULL;
   struct stat mine, theirs;
   int fd;
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
   ns = apply (mounter);
@@ -1339,8 +1302,6 @@ test_overlay_media_on_disk (Fixture       *f,
   g_autofree char *media = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   make_dir (f->rootfs, "data");
   write_file (f->rootfs, "data/file", "lower\n");
   before = tree_checksum (f->rootfs);
@@ -1413,8 +1374,6 @@ test_readonly_mounts_and_paths (Fixture       *f,
   g_autofree char *out = NULL;
   int status = 0;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   make_dir (f->rootfs, "ro-src");
   write_file (f->rootfs, "ro-src/file", "ro\n");
   write_file (f->rootfs, "etc/secret", "secret\n");
@@ -1465,9 +1424,6 @@ test_proc_sys_cgroup (Fixture       *f,
   gboolean unified = statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == 0x63677270;
   gboolean has_v2 = unified || (statfs ("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == 0x63677270);
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   test_namespaces = "{\"type\": \"mount\"}";
   {
     g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE,
@@ -1517,8 +1473,6 @@ test_erofs (Fixture       *f,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   if (mkfs == NULL)
     {
       g_test_skip ("mkfs.erofs (erofs-utils) is not installed");
@@ -1576,8 +1530,6 @@ test_self_upper_under_readonly_root (Fixture       *f,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   /* Every mount point exists: the root gets no memory overlay. */
   for (guint i = 0; i < 5; i++)
     make_dir (f->rootfs, (const char *[]) { "data", "proc", "sys", "dev", "tmp" }[i]);
@@ -1618,8 +1570,6 @@ test_erofs_root (Fixture       *f,
   static const char * const overlays[] = { "", ", \"dev.gvisor.spec.rootfs.overlay\": \"self\"" };
   int status = 0;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   if (mkfs == NULL)
     {
       g_test_skip ("mkfs.erofs (erofs-utils) is not installed");
@@ -1704,9 +1654,6 @@ test_owner (Fixture       *f,
   uid_t owner = 0;
   int userns, mntns, wstatus = 0;
   pid_t child;
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   mounter = make_mounter (f, FALSE, scratch, NULL, NULL);
   g_assert_false (svfs_mounter_get_owner (mounter, NULL, NULL));
@@ -1884,9 +1831,6 @@ test_spec_userns (Fixture       *f,
   g_autofree char *status = NULL;
   struct stat st;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   if (geteuid () != 0)
     {
       mounter = make_userns_mounter (f, "", maps, 0, 0);
@@ -2020,9 +1964,6 @@ test_devpts_ids_in_user_namespace (Fixture       *f,
   g_autoptr(SvfsMounter) mounter = NULL;
   g_autoptr(SvfsMountNamespace) ns = NULL;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
-
   mounter = make_userns_mounter_with_mounts (f, "", maps_65536, devpts_with_ids, 0, 0);
   if (geteuid () != 0)
     {
@@ -2114,9 +2055,6 @@ test_overlay_on_disk_in_user_namespace (Fixture       *f,
   g_autofree char *dir_medium = NULL;
   guint owner_uid = geteuid () == 0 ? 100000 : geteuid ();
   guint owner_gid = geteuid () == 0 ? 200000 : getegid ();
-
-  if (g_test_failed () || f->bundle == NULL)
-    return;
 
   media = g_build_filename (f->bundle, "media", NULL);
   g_assert_cmpint (g_mkdir (media, 0755), ==, 0);
@@ -2231,8 +2169,6 @@ test_spawn_runs_no_caller_handler (Fixture       *f,
   volatile gint stop = 0;
   GThread *storm;
 
-  if (g_test_failed () || f->bundle == NULL)
-    return;
   if (!g_test_subprocess ())
     {
       /* In a process group of its own, where the storm hits only it. */
