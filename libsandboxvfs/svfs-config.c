@@ -233,7 +233,7 @@ overlay2_parse (const char  *value,
         {
           g_set_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_CONFIG,
                        "overlay2: invalid size \"%s\": expected a number with "
-                       "an optional k, m, g, t or %% suffix",
+                       "an optional k, m, g or t suffix, or a percentage from 1 to 100",
                        size_text);
           return FALSE;
         }
@@ -1087,7 +1087,9 @@ svfs_config_get_overlay_dir (SvfsConfig *self)
  * @self: a #SvfsConfig
  *
  * Gives the size limit of the overlays' in-memory upper layers, from the
- * `,size=` suffix of `overlay2`, as written there (`64m`, `50%`).
+ * `,size=` suffix of `overlay2`, as written there (`64m`, `50%`). Each
+ * memory upper is then a tmpfs of its own of that size; on-disk uppers
+ * (`self`, `dir=`) have none, and the plan warns that it is ignored.
  *
  * Returns: (nullable): the size, or %NULL when none was given or no
  *   overlay is enabled

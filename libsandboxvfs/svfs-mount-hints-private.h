@@ -79,8 +79,9 @@ gboolean             svfs_overlay_medium_parse                 (const char      
                                                                 char                    **dir,
                                                                 GError                  **error);
 
-/* Whether @text is an overlay upper-layer size as tmpfs takes it: decimal
- * digits with an optional k/m/g/t suffix (either case) or `%`. */
+/* Whether @text is an overlay upper-layer size as a tmpfs `size=` takes
+ * it: decimal digits with an optional k/m/g/t suffix (either case), or a
+ * percentage of memory from 1 to 100. */
 gboolean             svfs_overlay_size_is_valid                (const char               *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SvfsPodMountHints, svfs_pod_mount_hints_free)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "svfs-error.h"
+#include "svfs-filesystem-type.h"
 #include "svfs-mount-hints-private.h"
 
 /* ---- shared with svfs-config.c ----------------------------------------- */
@@ -62,18 +63,12 @@ svfs_overlay_medium_parse (const char         *text,
 gboolean
 svfs_overlay_size_is_valid (const char *text)
 {
-  const char *p = text;
+  g_autoptr(SvfsFilesystemType) tmpfs = svfs_filesystem_type_lookup ("tmpfs");
 
   g_return_val_if_fail (text != NULL, FALSE);
 
-  while (g_ascii_isdigit (*p))
-    p++;
-  if (p == text)
-    return FALSE;
-  if (*p != '\0' && strchr ("kKmMgGtT%", *p) != NULL)
-    p++;
-
-  return *p == '\0';
+  /* The upper layer is a tmpfs of that size: the tmpfs type's rules. */
+  return text[0] != '\0' && svfs_filesystem_type_validate_data (tmpfs, "size", text, NULL);
 }
 
 /* ---- pod mount hints ----------------------------------------------------- */
@@ -475,7 +470,7 @@ parse_rootfs_options (SvfsRootfsHint *hint,
 
       if (!svfs_overlay_size_is_valid (eq + 1))
         return g_strdup_printf ("invalid size \"%s\": expected a number with "
-                                "an optional k, m, g, t or %% suffix",
+                                "an optional k, m, g or t suffix, or a percentage from 1 to 100",
                                 eq + 1);
 
       g_free (hint->size);

@@ -23,6 +23,7 @@ struct _SvfsMountPlan
   char              *root_source;
   SvfsOverlayMedium  root_overlay_medium;
   char              *root_overlay_dir;
+  char              *root_overlay_size; /* the memory upper's tmpfs size=, or NULL */
   guint              n_source_fds;
   guint              root_readonly : 1;
 };
@@ -36,6 +37,7 @@ typedef struct {
   gboolean           readonly;
   SvfsOverlayMedium  overlay_medium;
   const char        *overlay_dir;
+  const char        *overlay_size;
 } SvfsPlanJsonRoot;
 
 /* Builds a document in the plan JSON schema; shared by the plan and by the

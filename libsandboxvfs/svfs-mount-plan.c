@@ -87,6 +87,7 @@ svfs_mount_plan_finalize (GObject *object)
   g_free (self->root_type);
   g_free (self->root_source);
   g_free (self->root_overlay_dir);
+  g_free (self->root_overlay_size);
 
   G_OBJECT_CLASS (svfs_mount_plan_parent_class)->finalize (object);
 }
@@ -372,7 +373,7 @@ svfs_plan_json_node_new (const SvfsPlanJsonRoot *root,
   json_builder_add_string_value (builder, root->source);
   json_builder_set_member_name (builder, "readonly");
   json_builder_add_boolean_value (builder, root->readonly);
-  svfs_planned_mount_add_overlay_json (builder, root->overlay_medium, root->overlay_dir);
+  svfs_planned_mount_add_overlay_json (builder, root->overlay_medium, root->overlay_dir, root->overlay_size);
   json_builder_end_object (builder);
 
   add_model_array (builder, "mounts", mounts,
@@ -426,6 +427,7 @@ svfs_mount_plan_to_json_node (SvfsMountPlan *self)
     .readonly = self->root_readonly,
     .overlay_medium = self->root_overlay_medium,
     .overlay_dir = self->root_overlay_dir,
+    .overlay_size = self->root_overlay_size,
   };
   return svfs_plan_json_node_new (&root, G_LIST_MODEL (self), G_LIST_MODEL (self->skipped),
                                   G_LIST_MODEL (self->devices),
@@ -457,28 +459,20 @@ svfs_mount_plan_to_json (SvfsMountPlan *self)
 static char *
 root_extra (SvfsMountPlan *self)
 {
-  const char *medium = svfs_overlay_medium_to_string (self->root_overlay_medium);
+  g_autofree char *overlay = svfs_overlay_to_text (self->root_overlay_medium, self->root_overlay_dir,
+                                                   self->root_overlay_size);
 
-  if (medium == NULL)
-    return g_strdup ("");
-  if (self->root_overlay_medium == SVFS_OVERLAY_MEDIUM_DIR)
-    return g_strdup_printf ("overlay=dir=%s", self->root_overlay_dir);
-  return g_strdup_printf ("overlay=%s", medium);
+  return overlay != NULL ? g_strconcat ("overlay=", overlay, NULL) : g_strdup ("");
 }
 
 static char *
 mount_extra (SvfsPlannedMount *m)
 {
   g_autoptr(GString) s = g_string_new (NULL);
-  const char *medium = svfs_overlay_medium_to_string (m->overlay_medium);
+  g_autofree char *overlay = svfs_overlay_to_text (m->overlay_medium, m->overlay_dir, m->overlay_size);
 
-  if (medium != NULL)
-    {
-      if (m->overlay_medium == SVFS_OVERLAY_MEDIUM_DIR)
-        g_string_append_printf (s, "overlay=dir=%s", m->overlay_dir);
-      else
-        g_string_append_printf (s, "overlay=%s", medium);
-    }
+  if (overlay != NULL)
+    g_string_append_printf (s, "overlay=%s", overlay);
   if (m->shared != NULL)
     g_string_append_printf (s, "%sshared=%s", s->len ? " " : "", m->shared);
   if (m->tmpcopyup)

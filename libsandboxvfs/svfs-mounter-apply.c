@@ -555,11 +555,14 @@ set_disk_overlay (Builder           *b,
   return TRUE;
 }
 
+/* @size: the size= of a memory upper's own tmpfs, or NULL (the upper is
+ * then on the staging tmpfs, with no limit of its own). */
 static gboolean
 set_overlay (Builder           *b,
              SvfsOp            *op,
              SvfsOverlayMedium  medium,
              const char        *dir,
+             const char        *size,
              int                source_fd,
              const char        *label,
              GError           **error)
@@ -573,6 +576,7 @@ set_overlay (Builder           *b,
     case SVFS_OVERLAY_MEDIUM_ANON:
       /* anon: gVisor's anonymous disk-backed file; memory here. */
       op->overlay = SVFS_OVERLAY_MEMORY;
+      op->overlay_size = size;
       return TRUE;
     case SVFS_OVERLAY_MEDIUM_SELF:
     case SVFS_OVERLAY_MEDIUM_DIR:
@@ -647,7 +651,7 @@ build_root (Builder  *b,
       medium != SVFS_OVERLAY_MEDIUM_ANON)
     medium = SVFS_OVERLAY_MEDIUM_MEMORY;   /* no "next to the source" for an image */
   op = &g_array_index (b->ops, SvfsOp, b->ops->len - 1);
-  if (!set_overlay (b, op, medium, plan->root_overlay_dir, fd, label, error))
+  if (!set_overlay (b, op, medium, plan->root_overlay_dir, plan->root_overlay_size, fd, label, error))
     return FALSE;
   b->root_rdonly = plan->root_readonly;
   return TRUE;
@@ -867,7 +871,7 @@ build_mount (Builder          *b,
         return FALSE;
       add_tree (b, source_fd, m->destination);
       op = &g_array_index (b->ops, SvfsOp, b->ops->len - 1);
-      if (!set_overlay (b, op, m->overlay_medium, m->overlay_dir, source_fd, label, error))
+      if (!set_overlay (b, op, m->overlay_medium, m->overlay_dir, m->overlay_size, source_fd, label, error))
         return FALSE;
     }
   else if (kind == SVFS_OP_FS && strcmp (kernel_type, "erofs") == 0)

@@ -781,6 +781,26 @@ check_shared_compat (const char          *where,
   return TRUE;
 }
 
+/* The size limit of an overlay's upper layer (overlay2's `,size=`, a
+ * rootfs hint's `size=`): a memory upper is a tmpfs of that size; an
+ * on-disk upper (self, dir=) is a directory, which has none. */
+static char *
+overlay_size (Compiler          *c,
+              SvfsOverlayMedium  medium,
+              const char        *size,
+              const char        *where)
+{
+  if (size == NULL || medium == SVFS_OVERLAY_MEDIUM_NONE)
+    return NULL;
+  if (medium == SVFS_OVERLAY_MEDIUM_SELF || medium == SVFS_OVERLAY_MEDIUM_DIR)
+    {
+      warn (c, "ignoring overlay size=%s on %s: an overlay on disk (%s) has no size limit",
+            size, where, svfs_overlay_medium_to_string (medium));
+      return NULL;
+    }
+  return g_strdup (size);
+}
+
 static gboolean
 compile_root (Compiler  *c,
               GError   **error)
@@ -792,6 +812,7 @@ compile_root (Compiler  *c,
   g_autoptr(GError) local_error = NULL;
   SvfsOverlayMedium medium = SVFS_OVERLAY_MEDIUM_NONE;
   const char *dir = NULL;
+  const char *size = NULL;
 
   /* No hint is not an error: only local_error tells them apart, whether
    * or not the caller wants the error. */
@@ -806,6 +827,7 @@ compile_root (Compiler  *c,
     {
       medium = svfs_config_get_overlay_medium (config);
       dir = svfs_config_get_overlay_dir (config);
+      size = svfs_config_get_overlay_size (config);
     }
 
   if (hint != NULL)
@@ -817,6 +839,8 @@ compile_root (Compiler  *c,
           medium = hint->medium;
           dir = hint->overlay_dir;
         }
+      if (hint->size != NULL)
+        size = hint->size;
     }
   else
     {
@@ -840,6 +864,7 @@ compile_root (Compiler  *c,
   plan->root_overlay_medium = medium;
   if (medium == SVFS_OVERLAY_MEDIUM_DIR)
     plan->root_overlay_dir = g_strdup (dir);
+  plan->root_overlay_size = overlay_size (c, medium, size, "the root");
 
   /* The rootfs always takes the first source fd. */
   c->next_fd = 1;
@@ -978,6 +1003,8 @@ compile_mount (Compiler       *c,
           m->overlay_medium = svfs_config_get_overlay_medium (config);
           if (m->overlay_medium == SVFS_OVERLAY_MEDIUM_DIR)
             m->overlay_dir = g_strdup (svfs_config_get_overlay_dir (config));
+          m->overlay_size = overlay_size (c, m->overlay_medium, svfs_config_get_overlay_size (config),
+                                          m->destination);
         }
     }
   else if (strcmp (type, "erofs") == 0)

@@ -21,6 +21,7 @@ struct _SvfsPlannedMount
   SvfsPropagation    propagation;
   SvfsOverlayMedium  overlay_medium;
   char              *overlay_dir;
+  char              *overlay_size;  /* the memory upper's tmpfs size=, or NULL */
   char              *shared;        /* pod hint name, or NULL */
   char              *skip_reason;   /* only for skipped entries */
   int                spec_index;    /* -1 for mounts the compiler added */
@@ -37,9 +38,16 @@ void              svfs_mount_flags_append_strings (SvfsMountFlags  flags,
 const char       *svfs_overlay_medium_to_string   (SvfsOverlayMedium medium);
 const char       *svfs_propagation_to_string      (SvfsPropagation propagation);
 
-/* Adds the "overlay" member ({"medium": …} or null) to an open object. */
+/* Adds the "overlay" member ({"medium": …, "size": …} or null) to an
+ * open object; "size" only when there is one. */
 void              svfs_planned_mount_add_overlay_json (JsonBuilder      *builder,
                                                        SvfsOverlayMedium medium,
-                                                       const char       *dir);
+                                                       const char       *dir,
+                                                       const char       *size);
+/* The overlay as the table and tree show it: "memory", "dir=/abs",
+ * "memory,size=64m"; NULL without one. */
+char             *svfs_overlay_to_text            (SvfsOverlayMedium medium,
+                                                   const char       *dir,
+                                                   const char       *size);
 
 G_END_DECLS

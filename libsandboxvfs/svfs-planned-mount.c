@@ -121,6 +121,7 @@ svfs_planned_mount_finalize (GObject *object)
   g_free (self->source);
   g_free (self->data);
   g_free (self->overlay_dir);
+  g_free (self->overlay_size);
   g_free (self->shared);
   g_free (self->skip_reason);
 
@@ -624,10 +625,13 @@ svfs_planned_mount_get_skip_reason (SvfsPlannedMount *self)
 void
 svfs_planned_mount_add_overlay_json (JsonBuilder       *builder,
                                      SvfsOverlayMedium  medium,
-                                     const char        *dir)
+                                     const char        *dir,
+                                     const char        *size)
 {
+  g_autofree char *text = svfs_overlay_to_text (medium, dir, NULL);
+
   json_builder_set_member_name (builder, "overlay");
-  if (medium == SVFS_OVERLAY_MEDIUM_NONE)
+  if (text == NULL)
     {
       json_builder_add_null_value (builder);
       return;
@@ -635,16 +639,27 @@ svfs_planned_mount_add_overlay_json (JsonBuilder       *builder,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "medium");
-  if (medium == SVFS_OVERLAY_MEDIUM_DIR)
+  json_builder_add_string_value (builder, text);
+  if (size != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("dir=%s", dir != NULL ? dir : "");
-      json_builder_add_string_value (builder, text);
-    }
-  else
-    {
-      json_builder_add_string_value (builder, svfs_overlay_medium_to_string (medium));
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_string_value (builder, size);
     }
   json_builder_end_object (builder);
+}
+
+char *
+svfs_overlay_to_text (SvfsOverlayMedium  medium,
+                      const char        *dir,
+                      const char        *size)
+{
+  const char *name = svfs_overlay_medium_to_string (medium);
+
+  if (name == NULL)
+    return NULL;
+  return g_strdup_printf ("%s%s%s%s%s", name, medium == SVFS_OVERLAY_MEDIUM_DIR ? "=" : "",
+                          medium == SVFS_OVERLAY_MEDIUM_DIR && dir != NULL ? dir : "",
+                          size != NULL ? ",size=" : "", size != NULL ? size : "");
 }
 
 /**
@@ -692,7 +707,7 @@ svfs_planned_mount_to_json (SvfsPlannedMount *self)
   for (guint i = 0; i < flags->len; i++)
     json_builder_add_string_value (builder, g_ptr_array_index (flags, i));
   json_builder_end_array (builder);
-  svfs_planned_mount_add_overlay_json (builder, self->overlay_medium, self->overlay_dir);
+  svfs_planned_mount_add_overlay_json (builder, self->overlay_medium, self->overlay_dir, self->overlay_size);
   json_builder_set_member_name (builder, "shared");
   if (self->shared != NULL)
     json_builder_add_string_value (builder, self->shared);

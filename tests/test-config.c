@@ -339,13 +339,13 @@ test_config_overlay2_bad_size (void)
   assert_set_fails ("overlay2", "root:memory,",
                     "overlay2: expected format is --overlay2={mount}:{medium}[,size={size}], got root:memory,");
   assert_set_fails ("overlay2", "root:memory,size=",
-                    "overlay2: invalid size \"\": expected a number with an optional k, m, g, t or % suffix");
+                    "overlay2: invalid size \"\": expected a number with an optional k, m, g or t suffix, or a percentage from 1 to 100");
   assert_set_fails ("overlay2", "root:memory,size=big",
-                    "overlay2: invalid size \"big\": expected a number with an optional k, m, g, t or % suffix");
+                    "overlay2: invalid size \"big\": expected a number with an optional k, m, g or t suffix, or a percentage from 1 to 100");
   assert_set_fails ("overlay2", "root:memory,size=1kb",
-                    "overlay2: invalid size \"1kb\": expected a number with an optional k, m, g, t or % suffix");
+                    "overlay2: invalid size \"1kb\": expected a number with an optional k, m, g or t suffix, or a percentage from 1 to 100");
   assert_set_fails ("overlay2", "root:memory,size=-1",
-                    "overlay2: invalid size \"-1\": expected a number with an optional k, m, g, t or % suffix");
+                    "overlay2: invalid size \"-1\": expected a number with an optional k, m, g or t suffix, or a percentage from 1 to 100");
 }
 
 static void
@@ -817,7 +817,8 @@ static void
 test_config_size_is_valid (void)
 {
   const char * const good[] = { "0", "1", "64m", "64M", "1k", "1K", "2g", "2G", "3t", "3T", "50%", "123456789" };
-  const char * const bad[] = { "", "k", "%", "1kb", "1.5g", "-1", "+1", " 1", "1 ", "1p", "0x10" };
+  const char * const bad[] = { "", "k", "%", "1kb", "1.5g", "-1", "+1", " 1", "1 ", "1p", "0x10", "0%", "101%",
+                               "99999999999999999999" };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     g_assert_true (svfs_overlay_size_is_valid (good[i]));

@@ -1990,6 +1990,27 @@ test_devpts_ids_in_user_namespace (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+/* overlay2's ,size= limits a memory upper: its own tmpfs of that size.
+ * Half a MiB fits, two more do not (ENOSPC), and the host's rootfs is
+ * untouched either way. */
+static void
+test_overlay_size_limit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE, NULL, NULL, "root:memory,size=1m");
+  g_autoptr(SvfsMountNamespace) ns = apply (mounter);
+  g_autofree char *half = g_build_filename (f->rootfs, "half", NULL);
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  out = run_in (ns, "head -c 524288 /dev/zero > /half && echo fits; "
+                    "head -c 2097152 /dev/zero > /more 2>/dev/null || echo full", &status);
+  g_assert_cmpstr (out, ==, "fits\nfull\n");
+  g_assert_false (g_file_test (half, G_FILE_TEST_EXISTS));
+  svfs_mount_namespace_close (ns);
+  assert_host_unchanged (f);
+}
+
 /* A pty can be had in every mode: /dev/ptmx (a link to pts/ptmx) opens.
  * In a user namespace every mount gets nodev but /dev and devpts: the
  * devpts instance is the container's own, holding only the ptys it makes,
@@ -2260,6 +2281,7 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/overlay-on-disk-in-user-namespace", test_overlay_on_disk_in_user_namespace);
   ADD ("/svfs/mount-namespace/spawn/no-caller-handler-in-child", test_spawn_runs_no_caller_handler);
   ADD ("/svfs/mount-namespace/apply/ptys", test_ptys);
+  ADD ("/svfs/mount-namespace/apply/overlay-size-limit", test_overlay_size_limit);
 
   return g_test_run ();
 }

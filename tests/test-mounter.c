@@ -585,6 +585,57 @@ test_all_overlay_on_writable_binds (Fixture *f, gconstpointer data)
     SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n" TMP);
 }
 
+/* overlay2's ,size= (and a rootfs hint's size=) is the size of a memory
+ * upper: in the plan JSON as "size" next to the medium; an on-disk upper
+ * has no size, which a warning says. */
+static void
+test_overlay_size (Fixture *f, gconstpointer data)
+{
+  const char *all[] = { "overlay2", "all:memory,size=64m", NULL };
+  const char *self[] = { "overlay2", "all:self,size=64m", NULL };
+  const char *mounts = "\"mounts\": [{\"destination\": \"/rw\", \"type\": \"bind\", \"source\": \"/srv/rw\"}]";
+  g_autoptr(SvfsMountPlan) plan = compile_full (f, mounts, all, -1, NULL);
+  g_autoptr(SvfsMountPlan) on_disk = compile_full (f, mounts, self, -1, NULL);
+  g_autoptr(SvfsMountPlan) hinted = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) disk_node = NULL;
+  g_autofree char *table = NULL;
+  JsonObject *doc, *overlay;
+
+  g_assert_nonnull (plan);
+  node = svfs_mount_plan_to_json_node (plan);
+  doc = json_node_get_object (node);
+  overlay = json_object_get_object_member (json_object_get_object_member (doc, "root"), "overlay");
+  g_assert_cmpstr (json_object_get_string_member (overlay, "medium"), ==, "memory");
+  g_assert_cmpstr (json_object_get_string_member (overlay, "size"), ==, "64m");
+  overlay = json_object_get_object_member (
+    json_array_get_object_element (json_object_get_array_member (doc, "mounts"), 0), "overlay");
+  g_assert_cmpstr (json_object_get_string_member (overlay, "size"), ==, "64m");
+  table = svfs_mount_plan_to_table (plan);
+  g_assert_nonnull (strstr (table, "overlay=memory,size=64m"));
+  g_assert_cmpuint (g_strv_length ((char **) svfs_mount_plan_get_warnings (plan)), ==, 0);
+
+  disk_node = svfs_mount_plan_to_json_node (on_disk);
+  overlay = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (disk_node), "root"), "overlay");
+  g_assert_cmpstr (json_object_get_string_member (overlay, "medium"), ==, "self");
+  g_assert_false (json_object_has_member (overlay, "size"));
+  assert_warnings (on_disk,
+    "ignoring overlay size=64m on the root: an overlay on disk (self) has no size limit\n"
+    "ignoring overlay size=64m on /rw: an overlay on disk (self) has no size limit");
+
+  /* A rootfs hint's size is the root's. */
+  hinted = compile_ok (f,
+    "\"annotations\": {\"dev.gvisor.spec.rootfs.source\": \"/images/root\","
+    " \"dev.gvisor.spec.rootfs.type\": \"bind\", \"dev.gvisor.spec.rootfs.overlay\": \"memory\","
+    " \"dev.gvisor.spec.rootfs.options\": \"size=2g\"}");
+  g_clear_pointer (&node, json_node_unref);
+  node = svfs_mount_plan_to_json_node (hinted);
+  overlay = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (node), "root"), "overlay");
+  g_assert_cmpstr (json_object_get_string_member (overlay, "size"), ==, "2g");
+}
+
 static void
 test_tmpcopyup (Fixture *f, gconstpointer data)
 {
@@ -1139,6 +1190,7 @@ main (int    argc,
   ADD ("hints/shared-mount", test_pod_hint_shared_mount);
   ADD ("hints/incompatible", test_pod_hint_incompatible);
   ADD ("hints/options-once", test_pod_hint_options_once);
+  ADD ("root/overlay-size", test_overlay_size);
   ADD ("hints/errors-are-invalid-spec", test_pod_hint_errors_are_invalid_spec);
   ADD ("root/erofs-hint", test_rootfs_hint);
   ADD ("type/erofs-submount", test_erofs_submount);

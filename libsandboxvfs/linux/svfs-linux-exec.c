@@ -745,7 +745,7 @@ make_overlay (Exec         *e,
   SvfsExecResult *r = e->r;
   struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
   SvfsDataItem items[4];
-  char lname[16], uname[16] = "", wname[16] = "";
+  char lname[16], tname[16] = "", uname[40] = "", wname[40] = "";
   char lpath[PATH_MAX], upath[PATH_MAX], wpath[PATH_MAX];
   unsigned n = 0;
   struct stat st;
@@ -774,8 +774,32 @@ make_overlay (Exec         *e,
     }
   else
     {
-      scratch_name (uname, i, 'u');
-      scratch_name (wname, i, 'w');
+      char *u = uname, *w = wname;
+
+      /* With a size limit, upper and work go on a tmpfs of their own of
+       * that size, attached in the staging directory. */
+      if (op->overlay_size != NULL)
+        {
+          SvfsDataItem size[] = { { "size", op->overlay_size }, { "mode", "0700" } };
+          int t = make_fs ("tmpfs", "sandboxvfs", size, 2, 0, i, r);
+          int rc;
+
+          if (t < 0)
+            return -1;
+          scratch_name (tname, i, 't');
+          rc = mkdirat (e->staging_fd, tname, 0700);
+          if (rc == 0)
+            rc = move_mount (t, "", e->staging_fd, tname, MOVE_MOUNT_F_EMPTY_PATH);
+          close (t);
+          if (rc < 0)
+            return fail (r, i, SVFS_ERROR_MOUNT_FAILED, "preparing the overlay layers", errno, "");
+          u = uname + copy_str (uname, sizeof uname, tname);
+          *u++ = '/';
+          w = wname + copy_str (wname, sizeof wname, tname);
+          *w++ = '/';
+        }
+      scratch_name (u, i, 'u');
+      scratch_name (w, i, 'w');
       /* The upper root takes the lower root's owner and mode; an owner
        * the user namespace does not map stays the caller's (for an owner:
        * the owner's, as it would be in a user namespace of its own). */

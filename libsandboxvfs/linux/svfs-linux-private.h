@@ -159,7 +159,6 @@ typedef struct {
   bool                set_atime;   /* attr carries an access-time mode */
   bool                rdonly;
   bool                recursive;
-  bool                overlay_memory; /* SVFS_OP_ROOT */
   bool                tmpcopyup;   /* SVFS_OP_FS tmpfs: copy the covered directory in */
   bool                auto_tmp;    /* the auto-/tmp mount: skipped if /tmp is not empty */
   bool                keep_fd;     /* the mount fd is needed later (shared master) */
@@ -168,6 +167,7 @@ typedef struct {
   int                 master_op;   /* a view of that earlier op's filesystem, or -1 */
   int                 host_source; /* index into host_paths of the source (bind, root, device), or -1 */
   SvfsOverlayKind     overlay;     /* an overlay over this mount (lower: the mount, read-only) */
+  const char         *overlay_size;/* SVFS_OVERLAY_MEMORY: upper on a tmpfs of its own of this size= */
   int                 upper_host;  /* SVFS_OVERLAY_DISK: host_paths index of the upper directory */
   int                 work_host;   /* … and of the work directory */
   bool                defer_rdonly;/* read-only only at the end (synthetic mount points below) */
