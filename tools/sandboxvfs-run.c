@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +50,8 @@ svfs_cli_run_main (int    argc,
   g_autoptr(SvfsMountNamespace) ns = NULL;
   const char * const *warnings;
   struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO };
+  static const int forwarded[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+  sigset_t held, saved_mask;
   int status = 0;
   GPid pid;
   const GOptionEntry entries[] = {
@@ -85,10 +88,15 @@ svfs_cli_run_main (int    argc,
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
     fprintf (stderr, "sandboxvfs: warning: %s\n", warnings[i]);
 
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGQUIT, &sa, NULL);
+  /* Until the process exists there is no one to forward to: the signals
+   * wait, blocked, and reach it once it does (a supervisor's SIGTERM
+   * during the spawn is not lost).  The process starts with none blocked. */
+  sigemptyset (&held);
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    sigaddset (&held, forwarded[i]);
+  pthread_sigmask (SIG_BLOCK, &held, &saved_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    sigaction (forwarded[i], &sa, NULL);
 
   pid = svfs_mount_namespace_spawn (ns, (const char * const *) (command != NULL && command[0] != NULL ? command : NULL),
                                     NULL, NULL, &error);
@@ -98,6 +106,7 @@ svfs_cli_run_main (int    argc,
       return svfs_cli_fail (SVFS_CLI_FORMAT_TEXT, SVFS_ERROR_MOUNT_FAILED, error);
     }
   child_pid = pid;
+  pthread_sigmask (SIG_SETMASK, &saved_mask, NULL);
 
   if (!svfs_mount_namespace_wait (ns, pid, &status, &error))
     {

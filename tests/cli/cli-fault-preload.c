@@ -1,6 +1,6 @@
 /* cli-fault-preload.c: what the library cannot be made to give the CLI
  *
- * Preloaded into `sandboxvfs` by the CLI tests, it takes the place of two
+ * Preloaded into `sandboxvfs` by the CLI tests, it takes the place of three
  * library functions the CLI calls:
  *
  * - svfs_device_registry_enumerate() fails with the GError named by
@@ -9,12 +9,16 @@
  *   codes the library does not give today (test_cli_devices.py);
  * - svfs_filesystem_type_get_name() gives NEW for the type named OLD, with
  *   SVFS_FAULT_FSTYPE_NAME=OLD=NEW: a name that is not ASCII
- *   (test_cli_fstypes.py).
+ *   (test_cli_fstypes.py);
+ * - svfs_mount_namespace_spawn() waits SVFS_FAULT_SPAWN_DELAY_MS first: a
+ *   spawn slow enough for a signal to arrive during it (test_cli_run.py).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,11 @@ void       *svfs_device_registry_enumerate (void     *self,
                                             void     *cancellable,
                                             GError  **error);
 const char *svfs_filesystem_type_get_name  (void     *self);
+int         svfs_mount_namespace_spawn     (void               *self,
+                                            const char * const *argv,
+                                            const char * const *envp,
+                                            const char         *cwd,
+                                            GError            **error);
 
 void *
 svfs_device_registry_enumerate (void     *self,
@@ -68,4 +77,22 @@ svfs_filesystem_type_get_name (void *self)
       name[eq - rename] == '\0')
     return eq + 1;
   return name;
+}
+
+int
+svfs_mount_namespace_spawn (void               *self,
+                            const char * const *argv,
+                            const char * const *envp,
+                            const char         *cwd,
+                            GError            **error)
+{
+  static int (*real) (void *, const char * const *, const char * const *, const char *, GError **);
+  const char *delay = getenv ("SVFS_FAULT_SPAWN_DELAY_MS");
+
+  if (real == NULL)
+    real = (int (*) (void *, const char * const *, const char * const *, const char *, GError **))
+             dlsym (RTLD_NEXT, "svfs_mount_namespace_spawn");
+  if (delay != NULL)
+    g_usleep ((gulong) atoi (delay) * 1000);
+  return real (self, argv, envp, cwd, error);
 }

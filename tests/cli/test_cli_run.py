@@ -39,7 +39,8 @@ def as_nobody(tmp_path_factory):
         return
     d = tempfile.mkdtemp(prefix="svfs-cli-nobody-")
     os.chmod(d, 0o755)
-    libdir = os.environ["LD_LIBRARY_PATH"].split(":")[0]
+    libdir = next(p for p in os.environ["LD_LIBRARY_PATH"].split(":")
+                  if os.path.exists(os.path.join(p, "libsandboxvfs-1.so.0")))
     for name in os.listdir(libdir):
         if name.startswith("libsandboxvfs-1.so") and not name.endswith(".p"):
             shutil.copy2(os.path.join(libdir, name), d, follow_symlinks=True)
@@ -239,6 +240,25 @@ class Lines:
             self.buf += chunk
         line, self.buf = self.buf.split(b"\n", 1)
         return line.decode()
+
+
+def test_signal_during_spawn_is_not_lost(bundle):
+    """A SIGTERM that comes while the process is being spawned (a
+    supervisor stopping us early) waits and reaches the process once it
+    exists, instead of being dropped while there is no one to forward it
+    to.  The fault preload makes the spawn take long enough to aim at."""
+    preload = os.environ["SVFS_CLI_FAULT_PRELOAD"]
+    env = dict(os.environ, LD_PRELOAD=preload, SVFS_FAULT_SPAWN_DELAY_MS="1500")
+    proc = subprocess.Popen([CLI, "run", "--bundle", str(bundle), "--", "sleep", "60"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        time.sleep(1.0)   # set-up done (< 1 s here), the spawn under way
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 128 + signal.SIGTERM, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def test_signals_reach_the_process_once(bundle):
