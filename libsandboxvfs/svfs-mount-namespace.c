@@ -27,6 +27,7 @@
 #include "svfs-mount-namespace-private.h"
 #include "svfs-path-private.h"
 #include "svfs-mount-plan-private.h"
+#include "svfs-spec-private.h"
 
 /**
  * SvfsMountNamespace:
@@ -1144,9 +1145,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpawnStacks, spawn_stacks_free)
  *   container, or %NULL for the spec's `process.cwd`
  * @error: return location for an error
  *
- * Starts a process inside the namespaces, with the spec's user and group
- * (`process.user`), standard input, output and error inherited from the
- * caller and every other descriptor closed. The program is looked up in
+ * Starts a process inside the namespaces, with the spec's user and group,
+ * supplementary groups and umask (`process.user`: `uid`, `gid`,
+ * `additionalGids`, `umask`, 022 when absent), standard input, output and
+ * error inherited from the caller and every other descriptor closed. In a
+ * user namespace made for an ordinary user or an owner there can be no
+ * supplementary groups: `additionalGids` are then ignored, with a warning
+ * from apply. The program is looked up in
  * the `PATH` of @envp when it contains no `/`.
  *
  * The process is a child of the calling process: wait for it with
@@ -1207,6 +1212,7 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
   g_autoptr(SpawnStacks) stacks = NULL;
   sigset_t all_signals, old_mask;
   gboolean shared_intermediate;
+  g_autoptr(GArray) groups = NULL;
   GPid child = 0;
   int failure_errno = 0;
   const char *failure_stage = NULL;
@@ -1244,6 +1250,12 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
   prog.cwd = cwd;
   prog.uid = self->spec != NULL ? svfs_spec_get_process_uid (self->spec) : 0;
   prog.gid = self->spec != NULL ? svfs_spec_get_process_gid (self->spec) : 0;
+  G_STATIC_ASSERT (sizeof (gid_t) == sizeof (guint32));
+  prog.umask = self->spec != NULL ? svfs_spec_get_process_umask (self->spec) : 022;
+  if (self->spec != NULL)
+    groups = svfs_spec_dup_process_additional_gids (self->spec);
+  prog.groups = groups != NULL ? (const gid_t *) groups->data : NULL;
+  prog.n_groups = groups != NULL ? groups->len : 0;
   prog.child_fds = fds;
   prog.n_child_fds = n_fds;
   for (guint i = 0; i < G_N_ELEMENTS (prog.ns_fds); i++)

@@ -1250,6 +1250,7 @@ build_namespaces (Builder  *b,
     }
   else if (b->userns || b->owner)
     {
+      g_autoptr(GArray) groups = svfs_spec_dup_process_additional_gids (spec);
       JsonObject *linux_ = svfs_json_get_object_member (json_node_get_object (svfs_spec_get_json (spec)), "linux");
       JsonArray *uids = svfs_json_get_array_member (linux_, "uidMappings");
       JsonArray *gids = svfs_json_get_array_member (linux_, "gidMappings");
@@ -1262,6 +1263,11 @@ build_namespaces (Builder  *b,
                                                    : "an ordinary user's user namespace maps only the caller",
                                           b->owner ? b->owner_uid : (guint) geteuid (),
                                           b->owner ? b->owner_gid : (guint) getegid ()));
+      if (groups->len > 0)
+        g_ptr_array_add (b->warnings,
+                         g_strdup_printf ("process.user.additionalGids are ignored: %s",
+                                          b->owner ? "the owner's user namespace cannot have supplementary groups"
+                                                   : "an ordinary user's user namespace cannot have supplementary groups"));
     }
   if (svfs_spec_has_namespace (spec, "time"))
     {

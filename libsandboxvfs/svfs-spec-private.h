@@ -61,4 +61,10 @@ JsonArray     *svfs_json_get_array_member        (JsonObject     *object,
  * gives an empty vector). */
 char         **svfs_json_array_dup_strv          (JsonArray      *array);
 
+/* `process.user.umask`, or 022 when absent (runc's default). */
+guint32        svfs_spec_get_process_umask       (SvfsSpec       *self);
+/* `process.user.additionalGids` (checked at load: each fits 32 bits), as
+ * a new array of guint32; empty when absent. */
+GArray        *svfs_spec_dup_process_additional_gids (SvfsSpec   *self);
+
 G_END_DECLS

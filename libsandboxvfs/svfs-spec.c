@@ -857,6 +857,27 @@ svfs_spec_get_process_gid (SvfsSpec *self)
   return (guint32) svfs_json_get_int_member (process_user (self), "gid", 0);
 }
 
+guint32
+svfs_spec_get_process_umask (SvfsSpec *self)
+{
+  return (guint32) svfs_json_get_int_member (process_user (self), "umask", 022) & 0777;
+}
+
+GArray *
+svfs_spec_dup_process_additional_gids (SvfsSpec *self)
+{
+  JsonArray *gids = svfs_json_get_array_member (process_user (self), "additionalGids");
+  guint n = gids != NULL ? json_array_get_length (gids) : 0;
+  GArray *out = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 gid = (guint32) json_array_get_int_element (gids, i);
+      g_array_append_val (out, gid);
+    }
+  return out;
+}
+
 /**
  * svfs_spec_get_process_terminal:
  * @self: a #SvfsSpec

@@ -194,6 +194,8 @@ fixture_tear_down (Fixture       *f,
  * namespaces change it for one apply. */
 static const char *test_namespaces =
   "{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}";
+/* More members of process.user in make_mounter()'s spec (", \"umask\": 23"). */
+static const char *test_user_extra = "";
 
 /* A spec around @mounts (JSON array members after /usr) and @linux_extra
  * (members of "linux" after the namespaces). */
@@ -210,13 +212,13 @@ make_mounter (Fixture    *f,
   g_autofree char *json = g_strdup_printf (
     "{\"ociVersion\": \"1.0.2\","
     " \"process\": {\"args\": [\"/bin/true\"], \"env\": [\"PATH=/usr/bin:/bin\"], \"cwd\": \"/\","
-    "               \"user\": {\"uid\": 0, \"gid\": 0}},"
+    "               \"user\": {\"uid\": 0, \"gid\": 0%s}},"
     " \"root\": {\"path\": \"%s\", \"readonly\": %s},"
     " \"hostname\": \"svfs-test\","
     " \"mounts\": [{\"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\","
     "               \"options\": [\"rbind\", \"ro\", \"nosuid\", \"nodev\"]}%s%s],"
     " \"linux\": {\"namespaces\": [%s]%s%s}}",
-    f->rootfs, root_readonly ? "true" : "false",
+    test_user_extra, f->rootfs, root_readonly ? "true" : "false",
     mounts != NULL ? ", " : "", mounts != NULL ? mounts : "", test_namespaces,
     linux_extra != NULL ? ", " : "", linux_extra != NULL ? linux_extra : "");
 
@@ -1990,6 +1992,46 @@ test_devpts_ids_in_user_namespace (Fixture       *f,
   assert_host_unchanged (f);
 }
 
+/* The process gets process.user.umask (022 when absent, as runc) and
+ * additionalGids as its supplementary groups.  In an ordinary user's user
+ * namespace there can be none (setgroups is denied): a warning says the
+ * spec's are ignored. */
+static void
+test_process_umask_and_groups (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(SvfsMounter) mounter = NULL;
+  g_autoptr(SvfsMountNamespace) ns = NULL;
+  g_autoptr(SvfsMounter) plain_mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
+  g_autoptr(SvfsMountNamespace) plain = apply (plain_mounter);
+  g_autofree char *out = NULL;
+  g_autofree char *plain_out = NULL;
+  const char *script = "grep -E '^(Umask|Groups):' /proc/self/status | tr -s '\\t ' ' '";
+
+  test_user_extra = ", \"umask\": 23, \"additionalGids\": [5, 7]";
+  mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
+  test_user_extra = "";
+  ns = apply (mounter);
+  out = run_in (ns, script, NULL);
+  plain_out = run_in (plain, script, NULL);
+  if (geteuid () == 0)
+    {
+      g_assert_cmpstr (out, ==, "Umask: 0027\nGroups: 5 7 \n");
+      g_assert_false (has_warning (ns, "additionalGids"));
+      g_assert_cmpstr (plain_out, ==, "Umask: 0022\nGroups: \n");
+    }
+  else
+    {
+      g_assert_true (g_str_has_prefix (out, "Umask: 0027\n"));
+      g_assert_true (has_warning (ns, "process.user.additionalGids are ignored: an ordinary user's user "
+                                      "namespace cannot have supplementary groups"));
+      g_assert_true (g_str_has_prefix (plain_out, "Umask: 0022\n"));
+    }
+  svfs_mount_namespace_close (ns);
+  svfs_mount_namespace_close (plain);
+  assert_host_unchanged (f);
+}
+
 /* overlay2's ,size= limits a memory upper: its own tmpfs of that size.
  * Half a MiB fits, two more do not (ENOSPC), and the host's rootfs is
  * untouched either way. */
@@ -2281,6 +2323,7 @@ main (int    argc,
   ADD ("/svfs/mount-namespace/apply/overlay-on-disk-in-user-namespace", test_overlay_on_disk_in_user_namespace);
   ADD ("/svfs/mount-namespace/spawn/no-caller-handler-in-child", test_spawn_runs_no_caller_handler);
   ADD ("/svfs/mount-namespace/apply/ptys", test_ptys);
+  ADD ("/svfs/mount-namespace/spawn/umask-and-groups", test_process_umask_and_groups);
   ADD ("/svfs/mount-namespace/apply/overlay-size-limit", test_overlay_size_limit);
 
   return g_test_run ();

@@ -251,6 +251,9 @@ typedef struct {
   const char         *cwd;
   uid_t               uid;
   gid_t               gid;
+  const gid_t        *groups;       /* supplementary groups (process.user.additionalGids) */
+  unsigned            n_groups;
+  mode_t              umask;        /* process.user.umask */
   const int          *child_fds;    /* fd i of the process = child_fds[i] (-1: closed) */
   unsigned            n_child_fds;  /* 0: keep 0, 1, 2 */
   int                 report_fd;    /* pipe: pid from the intermediate, then errors */

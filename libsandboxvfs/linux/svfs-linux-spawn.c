@@ -146,12 +146,15 @@ run_process (const SvfsSpawnProgram *prog)
     }
   svfs_close_fds_except (low, rep, rep);
 
-  /* setgroups is denied in a user namespace made by an unprivileged
-   * caller or for an owner (and there are no supplementary groups to drop
-   * there); in the spec's, made by root, it is allowed and root's go. */
-  if (syscall (SYS_setgroups, 0, NULL) < 0 && !(prog->userns && errno == EPERM))
+  /* The spec's supplementary groups, root's dropped.  setgroups is denied
+   * in a user namespace made by an unprivileged caller or for an owner:
+   * there the process keeps none it could use (apply warned that the
+   * spec's are ignored); in the spec's, made by root, it is allowed. */
+  if (syscall (SYS_setgroups, prog->n_groups, prog->groups) < 0 && !(prog->userns && errno == EPERM))
     {
-      report (rep, SVFS_SPAWN_REPORT_FAILURE, 0, errno, "dropping supplementary groups");
+      report (rep, SVFS_SPAWN_REPORT_FAILURE, 0, errno,
+              prog->n_groups > 0 ? "setting the supplementary groups (process.user.additionalGids)"
+                                 : "dropping supplementary groups");
       _exit (127);
     }
   if (syscall (SYS_setresgid, prog->gid, prog->gid, prog->gid) < 0)
@@ -173,6 +176,7 @@ run_process (const SvfsSpawnProgram *prog)
       _exit (127);
     }
 
+  umask (prog->umask);
   err = exec_search (prog->argv, prog->envp);
   report (rep, SVFS_SPAWN_REPORT_FAILURE, 0, err, "executing the program");
   _exit (127);

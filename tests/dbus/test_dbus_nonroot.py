@@ -174,13 +174,14 @@ class TestNonRootCallerOnSystemRules(ServiceTestCase, ContainerChecks):
         # Whatever process.user says, the caller's processes run as the
         # caller: 0 in its user namespace, nobody on the host.
         spec = minimal_spec('rootfs', [bind('/usr', 'usr', 'ro')])
-        spec['process']['user'] = {'uid': 0, 'gid': 0, 'additionalGids': [0]}
+        spec['process']['user'] = {'uid': 0, 'gid': 0, 'additionalGids': [0], 'umask': 0o027}
         [r] = self.run_client([self.request(spec=json.dumps(spec),
                                             spawn=['/bin/sh', '-c', 'cat /proc/self/status'])])
         self.assertNotIn('error', r, r)
         status = r['spawn']['stdout']
         self.assertRegex(status, r'\nUid:\s+0\s+0\s+0\s+0\n')
         self.assertRegex(status, r'\nGroups:\s*\n')
+        self.assertRegex(status, r'\nUmask:\s+0027\n')   # the spec's umask is kept
         self.assertTornDown(r)
 
 

@@ -460,6 +460,14 @@ prepare (Request  *req,
       process = json_object_get_object_member (obj, "process");
       json_object_set_int_member (user, "uid", 0);
       json_object_set_int_member (user, "gid", 0);
+      /* The umask is the spec's to choose; supplementary groups there are
+       * none in the caller's user namespace. */
+      if (json_object_has_member (process, "user") &&
+          json_object_get_object_member (process, "user") != NULL &&
+          json_object_has_member (json_object_get_object_member (process, "user"), "umask"))
+        json_object_set_member (user, "umask",
+                                json_node_copy (json_object_get_member (json_object_get_object_member (process, "user"),
+                                                                        "umask")));
       json_object_set_object_member (process, "user", user);
       text = json_to_string (node, FALSE);
       g_clear_object (&spec);
