@@ -224,55 +224,66 @@ typedef enum {
   READ_TOO_LARGE,   /* @buffer holds more than the limit */
 } ReadResult;
 
-/* Appends the rest of @fd to @buffer, reading never more than one byte
- * past @max_size bytes in all (@max_size < G_MAXUINT: a GByteArray). */
+/* Reads the rest of @fd into *@out (NUL-terminated; *@length bytes of
+ * data), reading never more than one byte past @max_size bytes in all.
+ * The buffer starts with room for @hint bytes (a file's size when it is
+ * known: no copy then, and the read that sees its end needs no more
+ * room) and doubles when full. */
 static ReadResult
-read_to_end (int         fd,
-             gsize       max_size,
-             GByteArray *buffer)
+read_to_end (int     fd,
+             gsize   max_size,
+             gsize   hint,
+             char  **out,
+             gsize  *length)
 {
+  gsize limit = max_size + 1;                 /* what may be read in all */
+  gsize cap = CLAMP (hint, 1, limit) + 1;     /* + the NUL */
+  char *buf = g_malloc (cap);
+  gsize len = 0;
+
   for (;;)
     {
-      guint old_len = buffer->len;
-      gsize room = MIN ((gsize) 65536, max_size + 1 - old_len);
       ssize_t n;
-      int saved_errno;
 
-      g_byte_array_set_size (buffer, old_len + (guint) room);
-      n = read (fd, buffer->data + old_len, room);
-      saved_errno = errno;
-      g_byte_array_set_size (buffer, old_len + (guint) MAX (n, 0));
-      if (n < 0 && saved_errno == EINTR)
+      if (len + 1 == cap)
+        {
+          cap = MIN (cap * 2, limit + 1);
+          buf = g_realloc (buf, cap);
+        }
+      n = read (fd, buf + len, cap - 1 - len);
+      if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
+          int saved_errno = errno;
+
+          g_free (buf);
           errno = saved_errno;
           return READ_FAILED;
         }
       if (n == 0)
-        return READ_DONE;
-      if (buffer->len > max_size)
-        return READ_TOO_LARGE;
+        {
+          buf[len] = '\0';
+          *out = buf;
+          if (length != NULL)
+            *length = len;
+          return READ_DONE;
+        }
+      len += (gsize) n;
+      if (len > max_size)
+        {
+          g_free (buf);
+          return READ_TOO_LARGE;
+        }
     }
-}
-
-/* Ends @buffer with a NUL byte and gives its data away. */
-static char *
-steal_contents (GByteArray *buffer,
-                gsize      *length)
-{
-  if (length != NULL)
-    *length = buffer->len;
-  g_byte_array_append (buffer, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (buffer, FALSE);
 }
 
 char *
 svfs_read_proc_file (const char  *path,
                      GError     **error)
 {
-  g_autoptr(GByteArray) buffer = NULL;
   ReadResult result;
+  char *contents = NULL;
   int saved_errno;
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
@@ -283,8 +294,8 @@ svfs_read_proc_file (const char  *path,
                    path, g_strerror (saved_errno));
       return NULL;
     }
-  buffer = g_byte_array_new ();
-  result = read_to_end (fd, G_MAXUINT - 1, buffer);
+  /* /proc files say nothing of their size; a mount table line is ~100 bytes. */
+  result = read_to_end (fd, G_MAXUINT - 1, 8192, &contents, NULL);
   saved_errno = result == READ_TOO_LARGE ? EFBIG : errno;
   close (fd);
   if (result != READ_DONE)
@@ -293,7 +304,7 @@ svfs_read_proc_file (const char  *path,
                    path, g_strerror (saved_errno));
       return NULL;
     }
-  return steal_contents (g_steal_pointer (&buffer), NULL);
+  return contents;
 }
 
 /* "16 MiB", or "1000 bytes" for a limit that is no whole number of MiB. */
@@ -307,19 +318,18 @@ format_limit (gsize max_size)
   return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", max_size);
 }
 
-char *
-svfs_read_fd_bounded (int          fd,
-                      const char  *name,
-                      gsize        max_size,
-                      int          error_code,
-                      gsize       *length,
-                      GError     **error)
+static char *
+read_fd_bounded (int          fd,
+                 const char  *name,
+                 gsize        max_size,
+                 gsize        hint,
+                 int          error_code,
+                 gsize       *length,
+                 GError     **error)
 {
-  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  char *contents = NULL;
 
-  g_return_val_if_fail (max_size < G_MAXUINT, NULL);
-
-  switch (read_to_end (fd, max_size, buffer))
+  switch (read_to_end (fd, max_size, hint, &contents, length))
     {
     case READ_FAILED:
       {
@@ -337,8 +347,21 @@ svfs_read_fd_bounded (int          fd,
       }
     case READ_DONE:
     default:
-      return steal_contents (g_steal_pointer (&buffer), length);
+      return contents;
     }
+}
+
+char *
+svfs_read_fd_bounded (int          fd,
+                      const char  *name,
+                      gsize        max_size,
+                      int          error_code,
+                      gsize       *length,
+                      GError     **error)
+{
+  g_return_val_if_fail (max_size < G_MAXUINT, NULL);
+
+  return read_fd_bounded (fd, name, max_size, 65536, error_code, length, error);
 }
 
 char *
@@ -390,7 +413,9 @@ svfs_read_file_bounded (const char  *path,
   flags = fcntl (fd, F_GETFL);
   if (flags >= 0)
     fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
-  contents = svfs_read_fd_bounded (fd, name, max_size, error_code, length, error);
+  /* A regular file's size is known: read it in one go, then see its end. */
+  contents = read_fd_bounded (fd, name, max_size, S_ISREG (st.st_mode) ? (gsize) st.st_size + 1 : 65536,
+                              error_code, length, error);
   close (fd);
   return contents;
 }
