@@ -817,16 +817,17 @@ test_shared_file_access_with_overlay (Fixture *f, gconstpointer data)
 }
 
 #define HINT(name, field, value) "\"dev.gvisor.spec.mount." name "." field "\": \"" value "\""
+/* A tmpfs the pod shares, at @source, with @options. */
+#define POD_TMPFS_HINT(name, source, options) \
+  HINT (name, "source", source) "," HINT (name, "type", "tmpfs") "," \
+  HINT (name, "share", "pod") "," HINT (name, "options", options)
 
 static void
 test_pod_hint_shared_mount (Fixture *f, gconstpointer data)
 {
   g_autoptr(SvfsMountPlan) plan = compile_ok (f,
     "\"annotations\": {"
-    HINT ("cache", "source", "/var/cache/pod") ","
-    HINT ("cache", "type", "tmpfs") ","
-    HINT ("cache", "share", "pod") ","
-    HINT ("cache", "options", "rw,noexec,size=1m") ","
+    POD_TMPFS_HINT ("cache", "/var/cache/pod", "rw,noexec,size=1m") ","
     HINT ("logs", "source", "/var/log/pod") ","
     HINT ("logs", "type", "bind") ","
     HINT ("logs", "share", "container") "},"
@@ -853,10 +854,7 @@ test_pod_hint_options_once (Fixture *f, gconstpointer data)
    * is asked for instead of being dropped silently. */
   g_autoptr(SvfsMountPlan) plan = compile_ok (f,
     "\"annotations\": {"
-    HINT ("cache", "source", "/var/cache/pod") ","
-    HINT ("cache", "type", "tmpfs") ","
-    HINT ("cache", "share", "pod") ","
-    HINT ("cache", "options", "size=1m,bogus,tmpcopyup") "},"
+    POD_TMPFS_HINT ("cache", "/var/cache/pod", "size=1m,bogus,tmpcopyup") "},"
     "\"mounts\": ["
     "{\"destination\": \"/a\", \"type\": \"bind\", \"source\": \"/var/cache/pod\", \"options\": [\"rbind\"]},"
     "{\"destination\": \"/b\", \"type\": \"bind\", \"source\": \"/var/cache/pod\", \"options\": [\"rbind\", \"tmpcopyup\"]}]");
