@@ -77,10 +77,50 @@ svfs_cli_fail (SvfsCliFormat  format,
     }
   else
     {
-      fprintf (stderr, "sandboxvfs: %s\n", error->message);
+      g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      /* One line, whatever the message: blank lines are dropped. */
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          if (lines[i][0] == '\0')
+            continue;
+          if (line->len > 0)
+            g_string_append (line, "; ");
+          g_string_append (line, lines[i]);
+        }
+      fprintf (stderr, "sandboxvfs: %s\n", line->str);
     }
 
   return SVFS_CLI_EXIT_FAILURE;
+}
+
+int
+svfs_cli_print_version (void)
+{
+  printf ("sandboxvfs %s\n", SVFS_VERSION_S);
+  return SVFS_CLI_EXIT_OK;
+}
+
+int
+svfs_cli_parse_options (GOptionContext   *context,
+                        const char       *command,
+                        int              *argc,
+                        char           ***argv)
+{
+  gboolean version = FALSE;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version and exit", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return svfs_cli_usage_error (command, error->message);
+  if (version)
+    return svfs_cli_print_version ();
+  return -1;
 }
 
 int

@@ -41,14 +41,25 @@ int       svfs_cli_plan_main       (int           argc,
 int       svfs_cli_run_main        (int           argc,
                                     char        **argv);
 
-/* Prints "sandboxvfs: <message>" on stderr, or the JSON error object on
- * stdout when @format is JSON, and returns SVFS_CLI_EXIT_FAILURE.  The
- * JSON code is always one of the contract's: an error of another domain
- * (or an SvfsError with no name) that none of them describes gets
- * @fallback's, the code of what the command was doing. */
+/* Prints "sandboxvfs: <message>" on stderr, as one line (the lines of a
+ * message of several, such as a spec's problems, joined by "; "), or the
+ * JSON error object on stdout when @format is JSON, and returns
+ * SVFS_CLI_EXIT_FAILURE.  The JSON code is always one of the contract's:
+ * an error of another domain (or an SvfsError with no name) that none of
+ * them describes gets @fallback's, the code of what the command was
+ * doing. */
 int       svfs_cli_fail            (SvfsCliFormat format,
                                     SvfsError     fallback,
                                     const GError *error);
+/* Prints "sandboxvfs VERSION" on stdout and returns SVFS_CLI_EXIT_OK. */
+int       svfs_cli_print_version   (void);
+/* Parses a command's options, adding --version to them (every command
+ * takes --help and --version): returns -1 to go on, else the status to
+ * exit with, after printing the version or the usage error. */
+int       svfs_cli_parse_options   (GOptionContext *context,
+                                    const char   *command,
+                                    int          *argc,
+                                    char       ***argv);
 /* Prints "sandboxvfs <command>: <message>" and a hint on stderr and returns
  * SVFS_CLI_EXIT_USAGE. */
 int       svfs_cli_usage_error     (const char   *command,

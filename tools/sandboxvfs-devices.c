@@ -119,6 +119,7 @@ svfs_cli_devices_main (int    argc,
   g_autoptr(GListModel) devices = NULL;
   g_auto(GStrv) warnings = NULL;
   SvfsCliFormat format = SVFS_CLI_FORMAT_JSON;
+  int status;
   const GOptionEntry entries[] = {
     { "sysfs-root", 0, 0, G_OPTION_ARG_FILENAME, &sysfs_root,
       "Read DIR as /sys (default /sys)", "DIR" },
@@ -144,8 +145,9 @@ svfs_cli_devices_main (int    argc,
     "/etc/cdi or /var/run/cdi.");
   g_option_context_add_main_entries (context, entries, NULL);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return svfs_cli_usage_error ("devices", error->message);
+  status = svfs_cli_parse_options (context, "devices", &argc, &argv);
+  if (status >= 0)
+    return status;
 
   if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
     return svfs_cli_usage_error ("devices", error->message);
@@ -161,8 +163,12 @@ svfs_cli_devices_main (int    argc,
 
   registry = svfs_device_registry_new_for_roots (sysfs_root, dev_root, proc_root);
   devices = svfs_device_registry_enumerate (registry, &warnings, NULL, &error);
+  /* The listing is JSON by default, the error object only with an
+   * explicit --format json: otherwise a failure is the one stderr line
+   * every command prints. */
   if (devices == NULL)
-    return svfs_cli_fail (format, SVFS_ERROR_DEVICE, error);
+    return svfs_cli_fail (format_arg != NULL ? format : SVFS_CLI_FORMAT_TEXT,
+                          SVFS_ERROR_DEVICE, error);
 
   switch (format)
     {

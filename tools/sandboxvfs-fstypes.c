@@ -89,6 +89,7 @@ svfs_cli_fstypes_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) types = NULL;
   SvfsCliFormat format = SVFS_CLI_FORMAT_TABLE;
+  int status;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_arg,
       "Output format: table (default) or json", "FORMAT" },
@@ -105,8 +106,9 @@ svfs_cli_fstypes_main (int    argc,
     "unknown mount option is an error rather than a warning.");
   g_option_context_add_main_entries (context, entries, NULL);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return svfs_cli_usage_error ("fstypes", error->message);
+  status = svfs_cli_parse_options (context, "fstypes", &argc, &argv);
+  if (status >= 0)
+    return status;
 
   if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
     return svfs_cli_usage_error ("fstypes", error->message);

@@ -44,8 +44,9 @@ svfs_cli_plan_main (int    argc,
     "and warnings. SPEC may be \"-\" for standard input.");
   g_option_context_add_main_entries (context, entries, NULL);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return svfs_cli_usage_error ("plan", error->message);
+  status = svfs_cli_parse_options (context, "plan", &argc, &argv);
+  if (status >= 0)
+    return status;
   if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
     return svfs_cli_usage_error ("plan", error->message);
   status = svfs_cli_take_spec_arg ("plan", argc, argv, bundle, &spec_arg);

@@ -53,13 +53,16 @@ svfs_cli_run_main (int    argc,
   static const int forwarded[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
   sigset_t held, saved_mask;
   int status = 0;
+  int parsed;
   GPid pid;
   const GOptionEntry entries[] = {
     { "bundle", 'b', 0, G_OPTION_ARG_FILENAME, &bundle,
       "Read DIR/config.json; relative paths resolve against DIR", "DIR" },
     { "config", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &config_args,
       "Set a runtime configuration key, e.g. overlay2=root:memory (repeatable)", "KEY=VALUE" },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &command, NULL, "[-- ARGV…]" },
+    /* No description: GOption would put it in the usage line a second
+     * time, before the parameter string that already names ARGV. */
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &command, NULL, NULL },
     { NULL }
   };
 
@@ -72,8 +75,9 @@ svfs_cli_run_main (int    argc,
     "they are root (where the host allows unprivileged user namespaces).");
   g_option_context_add_main_entries (context, entries, NULL);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return svfs_cli_usage_error ("run", error->message);
+  parsed = svfs_cli_parse_options (context, "run", &argc, &argv);
+  if (parsed >= 0)
+    return parsed;
   if (bundle == NULL)
     return svfs_cli_usage_error ("run", "missing --bundle DIR");
 

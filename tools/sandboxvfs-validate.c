@@ -67,8 +67,9 @@ svfs_cli_validate_main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_strict_posix (context, FALSE);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return svfs_cli_usage_error ("validate", error->message);
+  status = svfs_cli_parse_options (context, "validate", &argc, &argv);
+  if (status >= 0)
+    return status;
 
   if (format_arg != NULL && !svfs_cli_parse_format (format_arg, formats, &format, &error))
     return svfs_cli_usage_error ("validate", error->message);

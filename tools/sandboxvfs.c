@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,22 @@ print_usage (FILE *out)
            "Run \"sandboxvfs COMMAND --help\" for a command's options.\n");
 }
 
+/* Output that could not be written (a full disk, a closed pipe when
+ * SIGPIPE is ignored) is a failure, not a success with a truncated plan. */
+static int
+finish (int status)
+{
+  errno = 0;
+  if (fflush (stdout) != 0 && errno != 0)
+    fprintf (stderr, "sandboxvfs: cannot write to standard output: %s\n", g_strerror (errno));
+  else if (ferror (stdout))
+    fprintf (stderr, "sandboxvfs: cannot write to standard output\n");
+  else
+    return status;
+
+  return status == SVFS_CLI_EXIT_OK ? SVFS_CLI_EXIT_FAILURE : status;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -61,14 +78,11 @@ main (int    argc,
       strcmp (argv[1], "help") == 0)
     {
       print_usage (stdout);
-      return SVFS_CLI_EXIT_OK;
+      return finish (SVFS_CLI_EXIT_OK);
     }
 
   if (strcmp (argv[1], "--version") == 0)
-    {
-      printf ("sandboxvfs %s\n", SVFS_VERSION_S);
-      return SVFS_CLI_EXIT_OK;
-    }
+    return finish (svfs_cli_print_version ());
 
   for (const SvfsCliCommand *c = commands; c->name != NULL; c++)
     {
@@ -76,7 +90,7 @@ main (int    argc,
         {
           g_autofree char *prgname = g_strdup_printf ("sandboxvfs %s", c->name);
           g_set_prgname (prgname);
-          return c->run (argc - 1, argv + 1);
+          return finish (c->run (argc - 1, argv + 1));
         }
     }
 

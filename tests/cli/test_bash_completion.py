@@ -62,9 +62,9 @@ def test_global_options(mode):
 
 
 @pytest.mark.parametrize("command, options", [
-    ("validate", ["--bundle", "--config", "--format", "--help"]),
-    ("plan", ["--bundle", "--config", "--format", "--help"]),
-    ("fstypes", ["--format", "--help"]),
+    ("validate", ["--bundle", "--config", "--format", "--help", "--version"]),
+    ("plan", ["--bundle", "--config", "--format", "--help", "--version"]),
+    ("fstypes", ["--format", "--help", "--version"]),
 ])
 def test_command_options(mode, command, options):
     assert complete(mode, command, "--") == options
