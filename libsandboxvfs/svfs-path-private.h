@@ -60,6 +60,11 @@ char     *svfs_read_file_bounded   (const char  *path,
                                     gsize       *length,
                                     GError     **error);
 
+/* The bundle directory of a spec read from @path: the directory holding
+ * it, canonical; the current directory when @path is a pipe (`<(cmd)` is
+ * /dev/fd/63, whose directory means nothing), as for standard input. */
+char     *svfs_spec_dir_of_path    (const char  *path);
+
 /* The same for an open @fd of any kind (standard input): reads to its end,
  * failing with "<name>: larger than …" once it has more than @max_size
  * bytes.  @name is a display name, such as "standard input". */

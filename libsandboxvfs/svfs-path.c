@@ -307,6 +307,18 @@ svfs_read_proc_file (const char  *path,
   return contents;
 }
 
+char *
+svfs_spec_dir_of_path (const char *path)
+{
+  g_autofree char *absolute = NULL;
+  struct stat st;
+
+  if (stat (path, &st) == 0 && S_ISFIFO (st.st_mode))
+    return g_get_current_dir ();
+  absolute = g_canonicalize_filename (path, NULL);
+  return g_path_get_dirname (absolute);
+}
+
 /* "16 MiB", or "1000 bytes" for a limit that is no whole number of MiB. */
 static char *
 format_limit (gsize max_size)

@@ -398,7 +398,8 @@ svfs_spec_new_from_data (const char  *data,
  *
  * Reads, parses and validates a spec file, like
  * svfs_spec_new_from_data(). The [property@Svfs.Spec:bundle-dir] is the
- * directory holding @path.
+ * directory holding @path (the current directory when @path is a pipe,
+ * as for a spec read from standard input).
  *
  * @path must be a regular file or a pipe (a FIFO, or `<(cmd)` in a
  * shell, read to its end; a FIFO nobody writes to reads as empty, without
@@ -420,8 +421,6 @@ svfs_spec_new_from_file (const char  *path,
                          GError     **error)
 {
   g_autofree char *contents = NULL;
-  g_autofree char *absolute = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
   gsize length = 0;
   SvfsSpec *self;
@@ -439,10 +438,8 @@ svfs_spec_new_from_file (const char  *path,
   if (self == NULL)
     return NULL;
 
-  absolute = g_canonicalize_filename (path, NULL);
-  dir = g_path_get_dirname (absolute);
   g_free (self->bundle_dir);
-  self->bundle_dir = g_steal_pointer (&dir);
+  self->bundle_dir = svfs_spec_dir_of_path (path);
   return self;
 }
 

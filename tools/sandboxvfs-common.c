@@ -205,10 +205,7 @@ svfs_cli_read_spec (const char  *spec_arg,
     return NULL;
 
   if (bundle_dir != NULL)
-    {
-      g_autofree char *parent = g_path_get_dirname (path);
-      *bundle_dir = g_canonicalize_filename (parent, NULL);
-    }
+    *bundle_dir = svfs_spec_dir_of_path (path);
 
   return g_bytes_new_take (data, length);
 }

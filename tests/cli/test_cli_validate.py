@@ -189,6 +189,14 @@ def test_pipes_are_read(tmp_path):
     r = subprocess.run(["bash", "-c", f'exec "$0" validate <(cat "$1")', CLI, good],
                        capture_output=True, timeout=10)
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+    # Its relative root.path resolves against the current directory, as
+    # for standard input (not /dev/fd).
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"ociVersion": "1.2.0", "root": {"path": "rootfs"}}))
+    r = subprocess.run(["bash", "-c", f'exec "$0" plan --format json <(cat "$1")', CLI, str(spec)],
+                       capture_output=True, timeout=10, cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr.decode()
+    assert json.loads(r.stdout)["root"]["source"] == str(tmp_path / "rootfs")
 
 
 def test_deep_nesting_does_not_crash(tmp_path):

@@ -152,3 +152,6 @@ def test_file_must_be_regular_or_a_pipe(tmp_path):
     finally:
         os.close(r)
     assert spec.get_root_path() == "rootfs"
+    # Relative paths of a piped spec resolve against the current
+    # directory, as for standard input, not /proc/self/fd.
+    assert spec.props.bundle_dir == os.getcwd()
