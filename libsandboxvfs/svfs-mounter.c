@@ -575,6 +575,22 @@ has_two_equals (const char *option)
   return eq != NULL && strchr (eq + 1, '=') != NULL;
 }
 
+/* The options runsc passes from a bind mount to its gofer (reference
+ * §1.7; `dcache` from HEAD).  Here the host kernel mounts the source
+ * itself, so they mean nothing, but a spec written for runsc may carry
+ * them: they are not unknown options. */
+static gboolean
+is_gofer_option (SvfsFilesystemType *type,
+                 const char         *key)
+{
+  static const char * const gofer_keys[] = {
+    "overlayfs_stale_read", "disable_file_handle_sharing", "dcache", NULL
+  };
+
+  return strcmp (svfs_filesystem_type_get_name (type), "bind") == 0 &&
+         g_strv_contains (gofer_keys, key);
+}
+
 /* Sorts @options into flags, propagation and filesystem data for @type.
  * @where prefixes error messages ("mounts[3] \"/data\""), @dest is used in
  * warnings; @options_path names the list in errors ("options" or the hint
@@ -668,6 +684,12 @@ parse_options (Compiler            *c,
           if (out->data->len > 0)
             g_string_append_c (out->data, ',');
           g_string_append (out->data, option);
+          continue;
+        }
+
+      if (type != NULL && is_gofer_option (type, key))
+        {
+          warn (c, "ignoring gVisor gofer option \"%s\" on %s: there is no gofer", option, dest);
           continue;
         }
 
@@ -873,8 +895,52 @@ compile_root (Compiler  *c,
 
 typedef struct {
   gboolean proc, sys, dev, devpts;
-  gboolean sys_fs_cgroup;
+  /* The spec index of the first mount at /sys/fs/cgroup, or -1. */
+  int      cgroup_root;
 } Presence;
+
+static gboolean
+has_bind_option (const char * const *options)
+{
+  for (guint j = 0; options != NULL && options[j] != NULL; j++)
+    if (strcmp (options[j], "bind") == 0 || strcmp (options[j], "rbind") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The type of a spec mount, as gVisor's compiler decides it (§5.2, §5.3),
+ * before pod mount hints: "" when it has none.  @dest is cleaned. */
+static const char *
+compiled_type (SvfsSpecMount *spec_mount,
+               const char    *dest)
+{
+  const char *spec_type = svfs_spec_mount_get_fs_type (spec_mount);
+
+  if (spec_type == NULL)
+    spec_type = "";
+  if (strcmp (spec_type, "bind") == 0 ||
+      has_bind_option (svfs_spec_mount_get_options (spec_mount)))
+    return "bind";
+  if (strcmp (dest, "/dev") == 0)
+    return "dev";
+  if (strcmp (dest, "/dev/pts") == 0)
+    return "devpts";
+  if (strcmp (spec_type, "none") == 0)
+    return "sysfs";
+  return spec_type;
+}
+
+/* Whether the cgroup de-duplication drops spec mount @index: when
+ * something is mounted at /sys/fs/cgroup, every other cgroup mount goes,
+ * wherever it is in the spec (the first mount at /sys/fs/cgroup stays). */
+static gboolean
+is_superseded_cgroup (const Presence *presence,
+                      guint           index,
+                      const char     *type)
+{
+  return strcmp (type, "cgroup") == 0 &&
+         presence->cgroup_root >= 0 && (guint) presence->cgroup_root != index;
+}
 
 static gboolean
 compile_mount (Compiler       *c,
@@ -885,7 +951,6 @@ compile_mount (Compiler       *c,
                GError        **error)
 {
   const char *raw_dest = svfs_spec_mount_get_destination (spec_mount);
-  const char *spec_type = svfs_spec_mount_get_fs_type (spec_mount);
   const char *spec_source = svfs_spec_mount_get_source (spec_mount);
   const char * const *options = svfs_spec_mount_get_options (spec_mount);
   g_autofree char *dest = svfs_path_clean (raw_dest);
@@ -895,29 +960,10 @@ compile_mount (Compiler       *c,
   g_autoptr(SvfsPlannedMount) m = NULL;
   const SvfsMountHint *hint = NULL;
   SvfsFilesystemType *fs_type;
-  const char *type;
-  gboolean is_bind = g_strcmp0 (spec_type, "bind") == 0;
+  const char *type = compiled_type (spec_mount, dest);
 
-  if (spec_type == NULL)
-    spec_type = "";
   if (spec_source == NULL)
     spec_source = "";
-
-  for (guint j = 0; options != NULL && options[j] != NULL; j++)
-    if (strcmp (options[j], "bind") == 0 || strcmp (options[j], "rbind") == 0)
-      is_bind = TRUE;
-
-  /* The type, as gVisor's compiler decides it (§5.2, §5.3). */
-  if (is_bind)
-    type = "bind";
-  else if (strcmp (dest, "/dev") == 0)
-    type = "dev";
-  else if (strcmp (dest, "/dev/pts") == 0)
-    type = "devpts";
-  else if (strcmp (spec_type, "none") == 0)
-    type = "sysfs";
-  else
-    type = spec_type;
 
   if (type[0] == '\0')
     {
@@ -925,9 +971,7 @@ compile_mount (Compiler       *c,
       return TRUE;
     }
 
-  /* When something is mounted at /sys/fs/cgroup, other cgroup mounts go. */
-  if (strcmp (type, "cgroup") == 0 && presence->sys_fs_cgroup &&
-      strcmp (dest, "/sys/fs/cgroup") != 0)
+  if (is_superseded_cgroup (presence, index, type))
     {
       add_skipped (c, dest, type, (int) index, "superseded by the mount at /sys/fs/cgroup");
       return TRUE;
@@ -1204,18 +1248,29 @@ compile (SvfsMounter         *self,
   spec_mounts = svfs_spec_get_mounts (self->spec);
   n = g_list_model_get_n_items (spec_mounts);
 
-  /* Which mandatory mounts the spec provides, and whether anything sits at
-   * /sys/fs/cgroup, whatever the position. */
+  /* Whether anything sits at /sys/fs/cgroup, whatever the position; then
+   * which mandatory mounts the spec provides, not counting the cgroup
+   * mounts that the first makes go. */
+  presence.cgroup_root = -1;
+  for (guint i = 0; i < n && presence.cgroup_root < 0; i++)
+    {
+      g_autoptr(SvfsSpecMount) sm = g_list_model_get_item (spec_mounts, i);
+      g_autofree char *dest = svfs_path_clean (svfs_spec_mount_get_destination (sm));
+
+      if (strcmp (dest, "/sys/fs/cgroup") == 0)
+        presence.cgroup_root = (int) i;
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SvfsSpecMount) sm = g_list_model_get_item (spec_mounts, i);
       g_autofree char *dest = svfs_path_clean (svfs_spec_mount_get_destination (sm));
 
+      if (is_superseded_cgroup (&presence, i, compiled_type (sm, dest)))
+        continue;
       presence.proc |= strcmp (dest, "/proc") == 0;
       presence.sys |= strcmp (dest, "/sys") == 0;
       presence.dev |= strcmp (dest, "/dev") == 0;
       presence.devpts |= strcmp (dest, "/dev/pts") == 0;
-      presence.sys_fs_cgroup |= strcmp (dest, "/sys/fs/cgroup") == 0;
     }
 
   compiled = g_ptr_array_new_full (n + 5, g_object_unref);

@@ -372,22 +372,38 @@ test_dev_and_devpts_forced (Fixture *f, gconstpointer data)
     TMP);
 }
 
+/* Compiles @members and checks both the plan and its skipped mounts. */
+static void
+assert_compiles_and_skips (Fixture    *f,
+                           const char *members,
+                           const char *expected_plan,
+                           const char *expected_skipped)
+{
+  g_autoptr(SvfsMountPlan) plan = compile_ok (f, members);
+  g_autofree char *skipped = skipped_text (plan);
+
+  assert_plan (f, plan, expected_plan);
+  g_assert_cmpstr (skipped, ==, expected_skipped);
+}
+
+#define SUPERSEDED ": superseded by the mount at /sys/fs/cgroup"
+/* A cgroup spec mount at @dest, its JSON object left open for options. */
+#define CGROUP_AT(dest) "{\"destination\": \"" dest "\", \"type\": \"cgroup\", \"source\": \"cgroup\""
+/* The mandatory mounts, sorted, when the spec has none of them. */
+#define MANDATORY SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n"
+
 static void
 test_cgroup_dedup_both_positions (Fixture *f, gconstpointer data)
 {
-  g_autoptr(SvfsMountPlan) plan = compile_ok (f,
+  assert_compiles_and_skips (f,
     "\"mounts\": ["
-    "{\"destination\": \"/sys/fs/cgroup/cpu\", \"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"cpu\"]},"
-    "{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"ro\"]},"
-    "{\"destination\": \"/sys/fs/cgroup/memory\", \"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"memory\"]}]");
-  g_autofree char *skipped = skipped_text (plan);
-
-  assert_plan (f, plan,
-    SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n"
-    "/sys/fs/cgroup cgroup cgroup - ro -\n" TMP);
-  g_assert_cmpstr (skipped, ==,
-    "/sys/fs/cgroup/cpu cgroup: superseded by the mount at /sys/fs/cgroup\n"
-    "/sys/fs/cgroup/memory cgroup: superseded by the mount at /sys/fs/cgroup");
+    CGROUP_AT ("/sys/fs/cgroup/cpu") ", \"options\": [\"cpu\"]},"
+    CGROUP_AT ("/sys/fs/cgroup") ", \"options\": [\"ro\"]},"
+    CGROUP_AT ("/sys/fs/cgroup/memory") ", \"options\": [\"memory\"]}]",
+    MANDATORY
+    "/sys/fs/cgroup cgroup cgroup - ro -\n" TMP,
+    "/sys/fs/cgroup/cpu cgroup" SUPERSEDED "\n"
+    "/sys/fs/cgroup/memory cgroup" SUPERSEDED);
 }
 
 static void
@@ -395,9 +411,73 @@ test_cgroup_kept_without_root (Fixture *f, gconstpointer data)
 {
   assert_compiles_to (f,
     "\"mounts\": ["
-    "{\"destination\": \"/sys/fs/cgroup/cpu\", \"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"cpu\", \"nosuid\"]}]",
-    SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n"
+    CGROUP_AT ("/sys/fs/cgroup/cpu") ", \"options\": [\"cpu\", \"nosuid\"]}]",
+    MANDATORY
     "/sys/fs/cgroup/cpu cgroup cgroup cpu nosuid -\n" TMP);
+}
+
+static void
+test_cgroup_dedup_same_destination (Fixture *f, gconstpointer data)
+{
+  /* The first mount at /sys/fs/cgroup is the one; any other cgroup mount
+   * goes, also one at /sys/fs/cgroup itself (gVisor §5.2 step 2). */
+  assert_compiles_and_skips (f,
+    "\"mounts\": ["
+    CGROUP_AT ("/sys/fs/cgroup") ", \"options\": [\"ro\"]},"
+    CGROUP_AT ("/sys/fs/cgroup/") "}]",
+    MANDATORY
+    "/sys/fs/cgroup cgroup cgroup - ro -\n" TMP,
+    "/sys/fs/cgroup cgroup" SUPERSEDED);
+  assert_compiles_and_skips (f,
+    "\"mounts\": ["
+    "{\"destination\": \"/sys/fs/cgroup\", \"type\": \"tmpfs\"},"
+    CGROUP_AT ("/sys/fs/cgroup") "}]",
+    MANDATORY
+    "/sys/fs/cgroup tmpfs tmpfs - - -\n" TMP,
+    "/sys/fs/cgroup cgroup" SUPERSEDED);
+}
+
+static void
+test_cgroup_dropped_is_not_mandatory (Fixture *f, gconstpointer data)
+{
+  /* A dropped cgroup mount does not stand in for a mandatory mount: the
+   * plan still gets its /proc and /sys. */
+  assert_compiles_and_skips (f,
+    "\"mounts\": ["
+    CGROUP_AT ("/sys/fs/cgroup") "},"
+    CGROUP_AT ("/proc") "},"
+    CGROUP_AT ("/sys") "}]",
+    MANDATORY
+    "/sys/fs/cgroup cgroup cgroup - - -\n" TMP,
+    "/proc cgroup" SUPERSEDED "\n"
+    "/sys cgroup" SUPERSEDED);
+}
+
+static void
+test_rootfs_propagation_empty_is_unset (Fixture *f, gconstpointer data)
+{
+  /* "" is an unset rootfsPropagation, as for runsc and runc (Go reads an
+   * empty string and an absent member alike). */
+  assert_compiles_to (f, "\"linux\": {\"rootfsPropagation\": \"\"}",
+                      SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n" TMP);
+}
+
+static void
+test_gofer_options_on_bind (Fixture *f, gconstpointer data)
+{
+  /* gVisor's own gofer options are not unknown on a bind mount: runsc
+   * takes them; there is no gofer here, so they are ignored, with a
+   * warning. */
+  g_autoptr(SvfsMountPlan) plan = compile_ok (f,
+    "\"mounts\": [{\"destination\": \"/b\", \"type\": \"none\", \"source\": \"/srv\","
+    " \"options\": [\"rbind\", \"overlayfs_stale_read\", \"disable_file_handle_sharing\", \"dcache=100\"]}]");
+
+  assert_plan (f, plan,
+    "/b bind /srv - - rbind,fd=1\n" SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n" TMP);
+  assert_warnings (plan,
+    "ignoring gVisor gofer option \"overlayfs_stale_read\" on /b: there is no gofer\n"
+    "ignoring gVisor gofer option \"disable_file_handle_sharing\" on /b: there is no gofer\n"
+    "ignoring gVisor gofer option \"dcache=100\" on /b: there is no gofer");
 }
 
 static void
@@ -934,6 +1014,35 @@ test_rootfs_hint (Fixture *f, gconstpointer data)
 }
 
 static void
+test_rootfs_hint_without_overlay (Fixture *f, gconstpointer data)
+{
+  /* Unlike gVisor (doc/gvisor-compat.md), a hint without "overlay" keeps
+   * overlay2's medium; an empty "overlay" turns it off. */
+  g_autoptr(SvfsMountPlan) kept = compile_ok (f,
+    "\"annotations\": {\"dev.gvisor.spec.rootfs.source\": \"/images/root\","
+    " \"dev.gvisor.spec.rootfs.type\": \"bind\"}");
+  g_autoptr(SvfsMountPlan) off = compile_ok (f,
+    "\"annotations\": {\"dev.gvisor.spec.rootfs.source\": \"/images/root\","
+    " \"dev.gvisor.spec.rootfs.type\": \"bind\", \"dev.gvisor.spec.rootfs.overlay\": \"\"}");
+
+  g_assert_cmpstr (svfs_mount_plan_get_root_source (kept), ==, "/images/root");
+  g_assert_cmpint (svfs_mount_plan_get_root_overlay_medium (kept), ==, SVFS_OVERLAY_MEDIUM_MEMORY);
+  g_assert_cmpint (svfs_mount_plan_get_root_overlay_medium (off), ==, SVFS_OVERLAY_MEDIUM_NONE);
+}
+
+static void
+test_pod_hint_tmpfs_shared_share (Fixture *f, gconstpointer data)
+{
+  /* A tmpfs hint shared outside the pod (share "shared") leaves the bind
+   * mount a bind mount of its source (doc/gvisor-compat.md). */
+  assert_compiles_to (f,
+    "\"annotations\": {"
+    HINT ("vol", "source", "/v") "," HINT ("vol", "type", "tmpfs") "," HINT ("vol", "share", "shared") "},"
+    "\"mounts\": [{\"destination\": \"/v\", \"type\": \"bind\", \"source\": \"/v\"}]",
+    "/v bind /v - - fd=1\n" SYS "\n" DEV "\n" PROC "\n" DEVPTS "\n" TMP);
+}
+
+static void
 test_erofs_submount (Fixture *f, gconstpointer data)
 {
   assert_compiles_to (f,
@@ -1169,6 +1278,10 @@ main (int    argc,
   ADD ("type/mqueue-planned", test_mqueue_planned);
   ADD ("cgroup/dedup-both-positions", test_cgroup_dedup_both_positions);
   ADD ("cgroup/kept-without-root", test_cgroup_kept_without_root);
+  ADD ("cgroup/dedup-same-destination", test_cgroup_dedup_same_destination);
+  ADD ("cgroup/dropped-is-not-mandatory", test_cgroup_dropped_is_not_mandatory);
+  ADD ("spec/rootfs-propagation-empty-is-unset", test_rootfs_propagation_empty_is_unset);
+  ADD ("options/gofer-options-on-bind", test_gofer_options_on_bind);
   ADD ("options/flags-last-wins", test_flags_last_wins);
   ADD ("options/two-equals-rejected", test_two_equals_rejected_for_every_type);
   ADD ("options/tmpfs-data-in-spec-order", test_tmpfs_data_in_spec_order);
@@ -1191,6 +1304,8 @@ main (int    argc,
   ADD ("root/overlay-size", test_overlay_size);
   ADD ("hints/errors-are-invalid-spec", test_pod_hint_errors_are_invalid_spec);
   ADD ("root/erofs-hint", test_rootfs_hint);
+  ADD ("root/hint-without-overlay", test_rootfs_hint_without_overlay);
+  ADD ("hints/tmpfs-shared-share-stays-bind", test_pod_hint_tmpfs_shared_share);
   ADD ("type/erofs-submount", test_erofs_submount);
   ADD ("options/propagation-honoured", test_propagation_honoured);
   ADD ("overlay/all-dir", test_all_dir_overlay);
