@@ -938,17 +938,19 @@ svfs_spec_get_readonly_paths (SvfsSpec *self)
  * Gets `linux.rootfsPropagation`.
  *
  * Returns: (transfer none) (nullable): `private`, `rprivate`, `slave` or
- *   `rslave`, or %NULL when absent
+ *   `rslave`, or %NULL when absent (or empty, which runc reads as unset)
  *
  * Since: 1.0
  */
 const char *
 svfs_spec_get_rootfs_propagation (SvfsSpec *self)
 {
+  const char *value;
+
   g_return_val_if_fail (SVFS_IS_SPEC (self), NULL);
 
-  return svfs_json_get_string_member (spec_member_object (self, "linux"),
-                                      "rootfsPropagation", NULL);
+  value = svfs_json_get_string_member (spec_member_object (self, "linux"), "rootfsPropagation", NULL);
+  return value != NULL && value[0] != '\0' ? value : NULL;
 }
 
 static JsonObject *

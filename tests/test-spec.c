@@ -197,6 +197,19 @@ test_parse_minimal (void)
   g_assert_nonnull (svfs_spec_get_annotations (spec));
 }
 
+/* An empty rootfsPropagation is unset, as runc reads it. */
+static void
+test_parse_empty_rootfs_propagation (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsSpec) spec = svfs_spec_new_from_data (
+    "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"linux\": {\"rootfsPropagation\": \"\"}}",
+    -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (svfs_spec_get_rootfs_propagation (spec));
+}
+
 static void
 test_parse_devices (void)
 {
@@ -817,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/svfs/spec/parse/runc-default", test_parse_runc_default);
   g_test_add_func ("/svfs/spec/parse/crun-default", test_parse_crun_default);
   g_test_add_func ("/svfs/spec/parse/podman", test_parse_podman);
+  g_test_add_func ("/svfs/spec/parse/empty-rootfs-propagation", test_parse_empty_rootfs_propagation);
   g_test_add_func ("/svfs/spec/parse/minimal-has-empty-defaults", test_parse_minimal);
   g_test_add_func ("/svfs/spec/parse/devices", test_parse_devices);
   g_test_add_func ("/svfs/spec/json/round-trip-corpus", test_json_round_trip_corpus);
