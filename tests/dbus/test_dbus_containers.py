@@ -146,6 +146,19 @@ class TestContainer(ContainerTestCase):
                                                {'x': GLib.Variant('b', True)})))
         self.assertIn('"x"', e.message)
 
+    def test_spawn_empty_argv_env_cwd_are_the_specs(self):
+        spec = marker_spec()
+        spec['process'] = {'args': ['/bin/sh', '-c', 'echo "$PWD $SVFS_TEST"'],
+                           'env': ['PATH=/usr/bin:/bin', 'SVFS_TEST=from-spec'], 'cwd': '/proc'}
+        path = self.new_container(spec=spec)
+        self.addCleanup(self.client.container_call, path, 'Close')
+        r, w = os.pipe()
+        self.client.container_call(path, 'Spawn', GLib.Variant(
+            '(aayaayaya{uh}a{sv})', ([], [], b'\0', {1: 0}, {})), fds=[w])
+        os.close(w)
+        self.assertEqual(os.read(r, 100), b'/proc from-spec\n')
+        os.close(r)
+
     def test_spawn_unterminated_bytestrings(self):
         path = self.new_container()
         self.addCleanup(self.client.container_call, path, 'Close')
@@ -271,10 +284,14 @@ import time; time.sleep(1000)
         self.assertAllGone([pid] + helpers, fds)
         self.assertServing()
 
-    def test_service_exit_tears_down(self):
+    def service_exit_tears_down(self, sig):
+        """The service ends on @sig: exit status 0, the owner hears Closed,
+        and nothing spawned or held is left."""
+        from svfsd_harness import Polkit
         bus = Bus()
+        pk = c = None
+        leftovers = []
         try:
-            from svfsd_harness import Polkit
             pk = Polkit(bus)
             pk.allow(*ALL_ACTIONS)
             d = Daemon(bus, '--idle-timeout', '0')
@@ -282,15 +299,47 @@ import time; time.sleep(1000)
             root = os.open('/', os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
             path = c.create(marker_spec(), [root])
             os.close(root)
+            closed = []
+            c.conn.signal_subscribe(BUS_NAME, CONTAINER_IFACE, 'Closed', path, None,
+                                    Gio.DBusSignalFlags.NONE, lambda *a: closed.append(a[2]))
             reply, _ = c.container_call(path, 'Spawn', spawn_params([b'/bin/sleep', b'1000']))
             pid = reply.unpack()[0]
             helpers = d.children()
-            self.assertEqual(d.stop(), 0, d.output())
-            self.assertTrue(wait_for(lambda: not any(alive(p) for p in [pid] + helpers), 1.0))
-            c.close()
-            pk.stop()
+            leftovers = [pid] + helpers
+            d.proc.send_signal(sig)
+            try:
+                status = d.proc.wait(5)
+            finally:
+                d.stop()
+            self.assertEqual(status, 0, d.output())
+            self.assertTrue(wait_for(lambda: not any(alive(p) for p in leftovers), 1.0),
+                            f'still running: {[p for p in leftovers if alive(p)]}')
+            ctx = GLib.MainContext.default()
+            deadline = time.monotonic() + 1
+            while not closed and time.monotonic() < deadline:
+                ctx.iteration(False)
+                time.sleep(0.01)
+            self.assertEqual(closed, [path])
         finally:
+            for p in leftovers:
+                if alive(p):
+                    os.kill(int(p), signal.SIGKILL)
+            if c:
+                c.close()
+            if pk:
+                pk.stop()
             bus.stop()
+
+    def test_service_exit_tears_down(self):
+        self.service_exit_tears_down(signal.SIGTERM)
+
+    def test_service_exit_on_sigint_tears_down(self):
+        self.service_exit_tears_down(signal.SIGINT)
+
+    def test_service_exit_on_sighup_tears_down(self):
+        # A terminal that goes away (sandboxvfsd --session started by hand)
+        # ends the service too; its containers go with it.
+        self.service_exit_tears_down(signal.SIGHUP)
 
 
 class TestLoad(ContainerTestCase):

@@ -145,6 +145,32 @@ class TestSourcesAreFds(SystemRulesTestCase):
                                  self.fds(self.rootfs), config={'overlay2': f'root:dir={self.tmp}'})
         self.assertIn('overlay2', e.message)
 
+    def test_rootfs_annotation_overlay_on_a_host_path_is_refused(self):
+        # The spec's rootfs hint may name an overlay medium too; it is held
+        # to the rule of overlay2: no upper layer on a host path (root would
+        # make it there, even in a directory the caller cannot reach).
+        self.polkit.allow(CREATE, NOT_OWNED, DEVICE)
+        for medium in (f'dir={self.private}', 'self'):
+            spec = minimal_spec('label', annotations={
+                'dev.gvisor.spec.rootfs.source': '/label',
+                'dev.gvisor.spec.rootfs.type': 'bind',
+                'dev.gvisor.spec.rootfs.overlay': medium})
+            e = self.assertDBusError('PermissionDenied', self.create_outcome_or_raise, spec,
+                                     self.fds(self.rootfs))
+            self.assertIn('host path', e.message)
+            answer = run_as_nobody(self.bus.address, {
+                'method': 'CreateContainer', 'spec': json.dumps(spec),
+                'sources': [self.nobody_root]})
+            self.assertEqual(answer.get('error'), ERROR_PREFIX + 'PermissionDenied', answer)
+            self.assertIn('host path', answer['message'])
+        self.assertEqual(os.listdir(self.private), [])
+        self.assertEqual(sorted(e for e in os.listdir(self.tmp) if 'upper' in e), [])
+
+    def create_outcome_or_raise(self, spec, sources):
+        """CreateContainer; closes what it made, raises what it got."""
+        path = self.client.create(spec, sources)
+        self.client.container_call(path, 'Close')
+
     def test_service_keeps_no_fds(self):
         before = self.daemon.fd_count()
         for _ in range(20):

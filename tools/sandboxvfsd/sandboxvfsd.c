@@ -226,8 +226,12 @@ main (int    argc,
 
   m.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (connection, "closed", G_CALLBACK (connection_closed_cb), &m);
+  /* The signals that stop a service end it through the main loop, so that
+   * its containers go with it. SIGHUP too: a service started by hand goes
+   * when its terminal does. */
   g_unix_signal_add (SIGINT, quit_on_signal, &m);
   g_unix_signal_add (SIGTERM, quit_on_signal, &m);
+  g_unix_signal_add (SIGHUP, quit_on_signal, &m);
 
   daemon = svfsd_daemon_new (connection, &options);
   g_signal_connect (daemon, "idle", G_CALLBACK (quit_on_idle), &m);

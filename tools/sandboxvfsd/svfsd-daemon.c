@@ -415,6 +415,50 @@ refuse_erofs_images (SvfsMountPlan  *plan,
   return TRUE;
 }
 
+/* An overlay upper on disk is made by the service, as root, on a host
+ * path: dir= names one, self derives one from the source fd's path. The
+ * config's overlay2 is refused before compiling; this holds what the plan
+ * got from anywhere (the spec's rootfs annotations name a medium too) to
+ * the same rule. @where is "root" or "mounts[N] \"DEST\"". */
+static gboolean
+refuse_host_path_upper (SvfsOverlayMedium   medium,
+                        const char         *dir,
+                        const char         *where,
+                        GError            **error)
+{
+  if (medium != SVFS_OVERLAY_MEDIUM_SELF && medium != SVFS_OVERLAY_MEDIUM_DIR)
+    return TRUE;
+  g_set_error (error, SVFS_ERROR, SVFS_ERROR_PERMISSION_DENIED,
+               "%s: an overlay upper layer on a host path (%s%s) is not allowed on the system bus; "
+               "only the media memory, anon and none are",
+               where, medium == SVFS_OVERLAY_MEDIUM_SELF ? "self" : "dir=",
+               medium == SVFS_OVERLAY_MEDIUM_DIR && dir != NULL ? dir : "");
+  return FALSE;
+}
+
+static gboolean
+refuse_host_path_uppers (SvfsMountPlan  *plan,
+                         GError        **error)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (plan));
+
+  if (!refuse_host_path_upper (svfs_mount_plan_get_root_overlay_medium (plan),
+                               svfs_mount_plan_get_root_overlay_dir (plan), "root", error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SvfsPlannedMount) m = g_list_model_get_item (G_LIST_MODEL (plan), i);
+      g_autofree char *where = g_strdup_printf ("mounts[%d] \"%s\"",
+                                                svfs_planned_mount_get_spec_index (m),
+                                                svfs_planned_mount_get_destination (m));
+
+      if (!refuse_host_path_upper (svfs_planned_mount_get_overlay_medium (m),
+                                   svfs_planned_mount_get_overlay_dir (m), where, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 prepare (Request  *req,
          GError  **error)
@@ -538,6 +582,8 @@ prepare (Request  *req,
   else if (!compile_as_caller (req, error))
     return FALSE;
 
+  if (system && req->kind == REQUEST_CREATE_CONTAINER && !refuse_host_path_uppers (req->plan, error))
+    return FALSE;
   if (system && req->kind == REQUEST_CREATE_CONTAINER && req->caller->uid != 0 &&
       !refuse_erofs_images (req->plan, error))
     return FALSE;
