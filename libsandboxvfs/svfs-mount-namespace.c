@@ -1154,6 +1154,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpawnStacks, spawn_stacks_free)
  * from apply. The program is looked up in
  * the `PATH` of @envp when it contains no `/`.
  *
+ * The process ends when the caller does, as the holder does: with a PID
+ * namespace of its own the holder is its init and takes it along; without
+ * one it gets SIGKILL when its parent ends, when spawn is called from the
+ * main thread (it is a child of the calling thread, and another thread may
+ * end long before the caller).
+ *
  * The process is a child of the calling process: wait for it with
  * [method@Svfs.MountNamespace.wait] or
  * [method@Svfs.MountNamespace.wait_async] (or waitpid()). Closing the
@@ -1164,6 +1170,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpawnStacks, spawn_stacks_free)
  *
  * Since: 1.0
  */
+static gboolean
+has_join_type (SvfsMountNamespace *self,
+               int                 type)
+{
+  for (guint i = 0; i < self->n_join; i++)
+    if (self->join_types[i] == type)
+      return TRUE;
+  return FALSE;
+}
+
 GPid
 svfs_mount_namespace_spawn (SvfsMountNamespace  *self,
                             const char * const  *argv,
@@ -1285,6 +1301,12 @@ svfs_mount_namespace_spawn_with_fds (SvfsMountNamespace  *self,
     }
   prog.userns = self->userns;
   prog.drop_groups = self->owner_userns;
+  /* Without a PID namespace of its own nothing ends the process with the
+   * caller (the holder, which does end, is not its init): it asks for
+   * SIGKILL when its parent ends, which is safe only when that parent is
+   * the main thread (the process is a child of the calling thread). */
+  if (!has_join_type (self, CLONE_NEWPID) && syscall (SYS_gettid) == getpid ())
+    prog.die_with_caller = getpid ();
 
   /* Copying this process's address space twice (the intermediate, then
    * the process) is most of what a spawn costs.  The intermediate shares

@@ -259,6 +259,11 @@ typedef struct {
   int                 report_fd;    /* pipe: pid from the intermediate, then errors */
   bool                userns;       /* joined a user namespace: setgroups() may be denied there (EPERM is ignored) */
   bool                drop_groups;  /* setgroups(0) before joining (root joining an owner's user namespace) */
+  /* No PID namespace to take the process with it when the caller dies
+   * (its init is the holder, which does): it gets SIGKILL when its parent,
+   * the caller's main thread, ends.  0: not asked (another thread called,
+   * which may end long before the caller). */
+  pid_t               die_with_caller;  /* the caller's pid */
   /* The process is cloned with CLONE_VM | CLONE_VFORK on this stack (the
    * top) instead of copying the address space; NULL: a plain fork.  Only
    * when its id changes cannot reach the caller's mm (see

@@ -15,6 +15,7 @@
 
 #include <limits.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "svfs-linux-private.h"
 
@@ -175,6 +176,12 @@ run_process (const SvfsSpawnProgram *prog)
       report (rep, SVFS_SPAWN_REPORT_FAILURE, 0, errno, "changing to the working directory");
       _exit (127);
     }
+
+  /* After the id changes, which clear it.  If the caller is already gone
+   * the process is no one's: it does not start. */
+  if (prog->die_with_caller != 0 &&
+      (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid () != prog->die_with_caller))
+    _exit (127);
 
   umask (prog->umask);
   err = exec_search (prog->argv, prog->envp);

@@ -242,6 +242,58 @@ class Lines:
         return line.decode()
 
 
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
+def process_gone(pid):
+    """Gone, or a zombie nobody has reaped yet."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.parametrize("pid_namespace", [True, False])
+def test_killed_run_leaves_no_process(bundle, pid_namespace):
+    """sandboxvfs run killed with SIGKILL leaves no process behind: with a
+    PID namespace the holder (its init) takes the process along; without
+    one the process is in the host's and dies with its parent."""
+    config = json.loads((bundle / "config.json").read_text())
+    if not pid_namespace:
+        config["linux"]["namespaces"] = [ns for ns in config["linux"]["namespaces"] if ns["type"] != "pid"]
+    (bundle / "config.json").write_text(json.dumps(config))
+    duration = f"60.{os.getpid()}{int(pid_namespace)}"    # names this test's process
+    proc = subprocess.Popen([CLI, "run", "--bundle", str(bundle), "--", "sleep", duration],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 10
+        sleeper = []
+        while not sleeper and time.monotonic() < deadline and proc.poll() is None:
+            sleeper = [int(p) for p in os.listdir("/proc") if p.isdigit() and
+                       cmdline(p) == b"sleep\x00" + duration.encode() + b"\x00"]
+            time.sleep(0.01)
+        assert len(sleeper) == 1, (sleeper, proc.poll())
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while not process_gone(sleeper[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        gone = process_gone(sleeper[0])
+        if not gone:
+            os.kill(sleeper[0], signal.SIGKILL)
+        assert gone, "the process outlived a killed sandboxvfs run"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_signal_during_spawn_is_not_lost(bundle):
     """A SIGTERM that comes while the process is being spawned (a
     supervisor stopping us early) waits and reaches the process once it
