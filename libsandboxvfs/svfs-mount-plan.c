@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "svfs-json-private.h"
 #include "svfs-device.h"
 #include "svfs-mount-plan-private.h"
 
@@ -396,12 +397,7 @@ svfs_plan_json_node_new (const SvfsPlanJsonRoot *root,
 char *
 svfs_json_node_to_pretty_string (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  return svfs_json_to_data (node, TRUE, NULL);
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "svfs-spec-private.h"
@@ -61,27 +62,29 @@ is_word_char (guchar ch)
   return g_ascii_isalnum (ch) || ch == '+' || ch == '-' || ch == '.';
 }
 
-static gboolean
-word_is_integer_in_range (const char *word,
-                          gsize       length)
+/* Why the JSON word (number, literal) at @word is out of range, or NULL.
+ * json-glib would take an integer past 64 bits as a clipped value, and a
+ * number past a double's range (1e999) as infinity, which no JSON writer
+ * can write back: both are refused before parsing. */
+static const char *
+word_out_of_range (const char *word,
+                   gsize       length)
 {
-  char buf[32];
-  gsize i = 0;
+  g_autofree char *text = NULL;
+  gboolean integer = TRUE;
+  gsize i = word[0] == '-' ? 1 : 0;
 
-  if (word[0] == '-')
-    i = 1;
-  if (i == length)
-    return TRUE;              /* not a number; json-glib reports it */
+  if (i == length || !g_ascii_isdigit (word[i]))
+    return NULL;              /* not a number; json-glib reports it */
   for (gsize j = i; j < length; j++)
     if (!g_ascii_isdigit (word[j]))
-      return TRUE;            /* a float, a literal or garbage */
+      integer = FALSE;        /* a float, or garbage json-glib reports */
 
-  if (length >= sizeof buf)
-    return FALSE;
-  memcpy (buf, word, length);
-  buf[length] = '\0';
-  return g_ascii_string_to_signed (buf, 10, G_MININT64, G_MAXINT64,
-                                   NULL, NULL);
+  text = g_strndup (word, length);
+  if (integer)
+    return g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, NULL, NULL)
+           ? NULL : "integer out of range for a 64-bit integer";
+  return isinf (g_ascii_strtod (text, NULL)) ? "number out of range for a double" : NULL;
 }
 
 static int
@@ -255,9 +258,10 @@ scan_limits (const char  *data,
 
               while (i < length && is_word_char ((guchar) data[i]))
                 i++;
-              if (!word_is_integer_in_range (data + start, i - start))
-                return scan_error (&pos, start, error,
-                                   "integer out of range for a 64-bit integer");
+              const char *why = word_out_of_range (data + start, i - start);
+
+              if (why != NULL)
+                return scan_error (&pos, start, error, why);
               done = depth == 0;
               continue;
             }

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "svfs-json-private.h"
 #include "svfs-spec-private.h"
 #include "svfs-path-private.h"
 #include "svfs-device.h"
@@ -505,15 +506,9 @@ svfs_spec_to_json (SvfsSpec *self,
                    gboolean  pretty,
                    gsize    *length)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
-
   g_return_val_if_fail (SVFS_IS_SPEC (self), NULL);
 
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, self->root);
-  return json_generator_to_data (generator, length);
+  return svfs_json_to_data (self->root, pretty, length);
 }
 
 /**

@@ -197,6 +197,53 @@ test_parse_minimal (void)
   g_assert_nonnull (svfs_spec_get_annotations (spec));
 }
 
+/* Numbers are written back as JSON: json-glib alone writes 1e+300 as
+ * "1e+300.0", which nothing reads back.  A number out of a double's range
+ * (which would be written as "inf") is refused when the spec is read, as
+ * an integer past 64 bits is. */
+static void
+test_numbers_round_trip (void)
+{
+  static const char doc[] =
+    "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},"
+    " \"x-n\": [1e+300, -2E30, 1.5e-300, 2.5, 1e21, 0.0, -0.0, \"1e+5.0\"]}";
+  static const char * const out_of_range[] = { "1e999", "-1E400", "123456789012345678901234567890" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SvfsSpec) spec = svfs_spec_new_from_data (doc, -1, &error);
+  g_autoptr(SvfsSpec) again = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *pretty = NULL;
+  gsize length = 0;
+
+  g_assert_no_error (error);
+  json = svfs_spec_to_json (spec, FALSE, &length);
+  g_assert_cmpuint (length, ==, strlen (json));
+  g_assert_nonnull (strstr (json, ",-2e+30,"));
+  g_assert_nonnull (strstr (json, ",1e+21,"));
+  g_assert_nonnull (strstr (json, "\"1e+5.0\"]"));   /* strings are left as they are */
+  again = svfs_spec_new_from_data (json, (gssize) length, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (svfs_spec_get_json (spec), svfs_spec_get_json (again)));
+  pretty = svfs_spec_to_json (spec, TRUE, NULL);
+  g_clear_object (&again);
+  again = svfs_spec_new_from_data (pretty, -1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (out_of_range); i++)
+    {
+      g_autofree char *bad = g_strdup_printf ("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"x\": %s}",
+                                              out_of_range[i]);
+      g_autoptr(SvfsSpec) refused = svfs_spec_new_from_data (bad, -1, &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_assert_true (g_str_has_prefix (error->message, "line 1, column 53: "));
+      g_assert_true (g_str_has_suffix (error->message, i < 2 ? "number out of range for a double"
+                                                             : "integer out of range for a 64-bit integer"));
+      g_clear_error (&error);
+    }
+}
+
 /* An empty rootfsPropagation is unset, as runc reads it. */
 static void
 test_parse_empty_rootfs_propagation (void)
@@ -831,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/svfs/spec/parse/crun-default", test_parse_crun_default);
   g_test_add_func ("/svfs/spec/parse/podman", test_parse_podman);
   g_test_add_func ("/svfs/spec/parse/empty-rootfs-propagation", test_parse_empty_rootfs_propagation);
+  g_test_add_func ("/svfs/spec/json/numbers-round-trip", test_numbers_round_trip);
   g_test_add_func ("/svfs/spec/parse/minimal-has-empty-defaults", test_parse_minimal);
   g_test_add_func ("/svfs/spec/parse/devices", test_parse_devices);
   g_test_add_func ("/svfs/spec/json/round-trip-corpus", test_json_round_trip_corpus);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sandboxvfs-common.h"
+#include "svfs-json-private.h"
 #include "svfs-path-private.h"
 
 static const char *format_names[] = {
@@ -321,13 +322,8 @@ svfs_cli_print_table (const char * const *headings,
 void
 svfs_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = svfs_json_to_data (node, TRUE, NULL);
 
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);

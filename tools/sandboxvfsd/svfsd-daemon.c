@@ -21,6 +21,7 @@
 #include <gio/gunixfdlist.h>
 #include <libsandboxvfs.h>
 
+#include "svfs-json-private.h"
 #include "svfsd-caller.h"
 #include "svfsd-container.h"
 #include "svfsd-daemon.h"
@@ -513,7 +514,7 @@ prepare (Request  *req,
                                 json_node_copy (json_object_get_member (json_object_get_object_member (process, "user"),
                                                                         "umask")));
       json_object_set_object_member (process, "user", user);
-      text = json_to_string (node, FALSE);
+      text = svfs_json_to_data (node, FALSE, NULL);
       g_clear_object (&spec);
       spec = svfs_spec_new_from_data (text, -1, error);
       if (spec == NULL)
@@ -944,7 +945,7 @@ list_devices_thread (GTask        *task,
       return;
     }
   node = svfs_device_registry_devices_to_json (devices, (const char * const *) warnings);
-  g_task_return_pointer (task, json_to_string (node, FALSE), g_free);
+  g_task_return_pointer (task, svfs_json_to_data (node, FALSE, NULL), g_free);
 }
 
 static void
