@@ -62,23 +62,64 @@ is_word_char (guchar ch)
   return g_ascii_isalnum (ch) || ch == '+' || ch == '-' || ch == '.';
 }
 
-/* Why the JSON word (number, literal) at @word is out of range, or NULL.
- * json-glib would take an integer past 64 bits as a clipped value, and a
- * number past a double's range (1e999) as infinity, which no JSON writer
- * can write back: both are refused before parsing. */
+/* Skips the digits of @word from *@i on; whether there was one. */
+static gboolean
+skip_digits (const char *word,
+             gsize       length,
+             gsize      *i)
+{
+  gsize start = *i;
+
+  while (*i < length && g_ascii_isdigit (word[*i]))
+    (*i)++;
+  return *i > start;
+}
+
+/* RFC 8259's number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static gboolean
+is_json_number (const char *word,
+                gsize       length)
+{
+  gsize i = word[0] == '-' ? 1 : 0;
+
+  if (i < length && word[i] == '0')
+    i++;
+  else if (!(i < length && word[i] != '0' && skip_digits (word, length, &i)))
+    return FALSE;
+  if (i < length && word[i] == '.' && (++i, !skip_digits (word, length, &i)))
+    return FALSE;
+  if (i < length && (word[i] == 'e' || word[i] == 'E'))
+    {
+      i++;
+      if (i < length && (word[i] == '+' || word[i] == '-'))
+        i++;
+      if (!skip_digits (word, length, &i))
+        return FALSE;
+    }
+  return i == length;
+}
+
+/* What is wrong with the JSON word (number, literal) at @word, or NULL.
+ * json-glib reads numbers more loosely than JSON (0755 as octal 493, 0x10
+ * as 16, .5, 1.), an integer past 64 bits as a clipped value and a number
+ * past a double's range (1e999) as infinity, which no JSON writer can
+ * write back: all are refused before parsing, as runc's and runsc's Go
+ * readers refuse them.  Literals (true, false, null, and garbage that
+ * json-glib reports) are left to json-glib. */
 static const char *
-word_out_of_range (const char *word,
-                   gsize       length)
+word_problem (const char *word,
+              gsize       length)
 {
   g_autofree char *text = NULL;
   gboolean integer = TRUE;
-  gsize i = word[0] == '-' ? 1 : 0;
 
-  if (i == length || !g_ascii_isdigit (word[i]))
-    return NULL;              /* not a number; json-glib reports it */
-  for (gsize j = i; j < length; j++)
+  if (!g_ascii_isdigit (word[0]) && word[0] != '-' && word[0] != '.' && word[0] != '+')
+    return NULL;
+  if (!is_json_number (word, length))
+    return "invalid number";
+  for (gsize j = word[0] == '-' ? 1 : 0; j < length; j++)
     if (!g_ascii_isdigit (word[j]))
-      integer = FALSE;        /* a float, or garbage json-glib reports */
+      integer = FALSE;
 
   text = g_strndup (word, length);
   if (integer)
@@ -258,7 +299,7 @@ scan_limits (const char  *data,
 
               while (i < length && is_word_char ((guchar) data[i]))
                 i++;
-              const char *why = word_out_of_range (data + start, i - start);
+              const char *why = word_problem (data + start, i - start);
 
               if (why != NULL)
                 return scan_error (&pos, start, error, why);

@@ -200,7 +200,7 @@ test_parse_minimal (void)
 /* Numbers are written back as JSON: json-glib alone writes 1e+300 as
  * "1e+300.0", which nothing reads back.  A number out of a double's range
  * (which would be written as "inf") is refused when the spec is read, as
- * an integer past 64 bits is. */
+ * an integer past 64 bits is, and so is what JSON does not call a number. */
 static void
 test_numbers_round_trip (void)
 {
@@ -208,6 +208,9 @@ test_numbers_round_trip (void)
     "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},"
     " \"x-n\": [1e+300, -2E30, 1.5e-300, 2.5, 1e21, 0.0, -0.0, \"1e+5.0\"]}";
   static const char * const out_of_range[] = { "1e999", "-1E400", "123456789012345678901234567890" };
+  /* json-glib would read these (0755 as octal 493, 0x10 as 16); JSON and
+   * Go's readers (runc, runsc) do not. */
+  static const char * const not_json[] = { "0755", "-050", "0x10", ".5", "-.5", "1.", "+1", "1e", "1e+", "00" };
   g_autoptr(GError) error = NULL;
   g_autoptr(SvfsSpec) spec = svfs_spec_new_from_data (doc, -1, &error);
   g_autoptr(SvfsSpec) again = NULL;
@@ -240,6 +243,17 @@ test_numbers_round_trip (void)
       g_assert_true (g_str_has_prefix (error->message, "line 1, column 53: "));
       g_assert_true (g_str_has_suffix (error->message, i < 2 ? "number out of range for a double"
                                                              : "integer out of range for a 64-bit integer"));
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (not_json); i++)
+    {
+      g_autofree char *bad = g_strdup_printf ("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"x\": [%s]}",
+                                              not_json[i]);
+      g_autoptr(SvfsSpec) refused = svfs_spec_new_from_data (bad, -1, &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, SVFS_ERROR, SVFS_ERROR_INVALID_SPEC);
+      g_assert_cmpstr (error->message, ==, "line 1, column 54: invalid number");
       g_clear_error (&error);
     }
 }
