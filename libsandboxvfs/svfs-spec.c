@@ -371,7 +371,9 @@ svfs_spec_new_from_bytes_internal (const char  *data,
  * current directory.
  *
  * The spec must be at most %SVFS_SPEC_MAX_SIZE bytes of UTF-8 JSON
- * nested at most %SVFS_SPEC_MAX_DEPTH levels deep. When it breaks a rule,
+ * nested at most %SVFS_SPEC_MAX_DEPTH levels deep, whose numbers are JSON
+ * numbers (no `0755`, `0x10` or `.5`, which json-glib alone would take)
+ * that fit a 64-bit integer or a double. When it breaks a rule,
  * the error message holds one line per problem, as
  * svfs_spec_check_data() gives them.
  *
