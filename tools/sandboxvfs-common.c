@@ -163,6 +163,8 @@ svfs_cli_take_spec_arg (const char  *command,
                         const char  *bundle,
                         const char **spec_arg)
 {
+  if (bundle != NULL && bundle[0] == '\0')
+    return svfs_cli_usage_error (command, "--bundle: an empty directory name");
   if (bundle != NULL && argc > 1)
     return svfs_cli_usage_error (command, "give either SPEC or --bundle DIR, not both");
   if (bundle == NULL && argc < 2)

@@ -80,6 +80,8 @@ svfs_cli_run_main (int    argc,
     return parsed;
   if (bundle == NULL)
     return svfs_cli_usage_error ("run", "missing --bundle DIR");
+  if (bundle[0] == '\0')
+    return svfs_cli_usage_error ("run", "--bundle: an empty directory name");
 
   plan = svfs_cli_compile (NULL, bundle, config_args, &mounter, &error);
   if (plan == NULL)

@@ -111,3 +111,11 @@ def test_output_that_cannot_be_written_is_a_failure(args):
     err = r.stderr.decode()
     assert err.startswith("sandboxvfs: ") and err.count("\n") == 1, err
     assert "standard output" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "run"])
+def test_empty_bundle_is_a_usage_error(command):
+    # Not the current directory's config.json.
+    r = subprocess.run([CLI, command, "--bundle", ""], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2, r.stderr
+    assert "--bundle: an empty directory name" in r.stderr
