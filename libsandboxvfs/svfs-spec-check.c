@@ -110,7 +110,9 @@ static const char *
 word_problem (const char *word,
               gsize       length)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *long_text = NULL;
+  char buf[64];
+  const char *text = buf;
   gboolean integer = TRUE;
 
   if (!g_ascii_isdigit (word[0]) && word[0] != '-' && word[0] != '.' && word[0] != '+')
@@ -121,7 +123,14 @@ word_problem (const char *word,
     if (!g_ascii_isdigit (word[j]))
       integer = FALSE;
 
-  text = g_strndup (word, length);
+  /* A NUL-terminated copy, on the stack unless the number is long. */
+  if (length < sizeof buf)
+    {
+      memcpy (buf, word, length);
+      buf[length] = '\0';
+    }
+  else
+    text = long_text = g_strndup (word, length);
   if (integer)
     return g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, NULL, NULL)
            ? NULL : "integer out of range for a 64-bit integer";

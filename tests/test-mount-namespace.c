@@ -1111,6 +1111,21 @@ count_usr1 (int sig)
   usr1_seen++;
 }
 
+/* @ns's holder is alive and the view still works (the rootfs's
+ * /etc/hostname is "rootfs"); once closed, the holder is gone. */
+static void
+assert_holds_until_closed (SvfsMountNamespace *ns)
+{
+  GPid holder = svfs_mount_namespace_get_pid (ns);
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (kill (holder, 0), ==, 0);
+  out = run_in (ns, "cat /etc/hostname", NULL);
+  g_assert_cmpstr (out, ==, "rootfs\n");
+  svfs_mount_namespace_close (ns);
+  g_assert_cmpint (kill (holder, 0), ==, -1);
+}
+
 /* The holder runs none of the caller's signal handlers (as root it shares
  * the caller's memory: a handler run there would count here) and a
  * signal it is sent does not take the namespaces away; it holds them until
@@ -1127,20 +1142,13 @@ test_holder_signals (Fixture       *f,
       g_autoptr(SvfsMounter) mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
       g_autoptr(SvfsMountNamespace) ns = apply (mounter);
       GPid holder = svfs_mount_namespace_get_pid (ns);
-      g_autofree char *out = NULL;
-      int status = -1;
 
       usr1_seen = 0;
       g_assert_cmpint (kill (holder, SIGUSR1), ==, 0);
       g_assert_cmpint (kill (holder, SIGINT), ==, 0);
       g_usleep (20000);
       g_assert_cmpint (usr1_seen, ==, 0);
-      g_assert_cmpint (kill (holder, 0), ==, 0);
-      out = run_in (ns, "cat /etc/hostname", &status);
-      g_assert_cmpint (status, ==, 0);
-      g_assert_cmpstr (out, ==, "rootfs\n");
-      svfs_mount_namespace_close (ns);
-      g_assert_cmpint (kill (holder, 0), ==, -1);
+      assert_holds_until_closed (ns);
     }
   g_assert_cmpint (sigaction (SIGUSR1, &old, NULL), ==, 0);
   g_assert_cmpuint (count_children (), ==, 0);
@@ -1229,21 +1237,12 @@ test_applying_thread_exits (Fixture       *f,
 {
   g_autoptr(SvfsMounter) mounter = NULL;
   g_autoptr(SvfsMountNamespace) ns = NULL;
-  g_autofree char *out = NULL;
-  GPid holder;
-  int status = -1;
 
   mounter = make_mounter (f, FALSE, NULL, NULL, NULL);
   ns = g_thread_join (g_thread_new ("apply", apply_in_thread, mounter));
-  holder = svfs_mount_namespace_get_pid (ns);
   for (guint i = 0; i < 64; i++)
     g_thread_join (g_thread_new ("churn", short_lived_thread, NULL));
-  g_assert_cmpint (kill (holder, 0), ==, 0);
-  out = run_in (ns, "cat /etc/hostname", &status);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_cmpstr (out, ==, "rootfs\n");
-  svfs_mount_namespace_close (ns);
-  g_assert_cmpint (kill (holder, 0), ==, -1);
+  assert_holds_until_closed (ns);
   g_assert_cmpuint (count_children (), ==, 0);
   assert_host_unchanged (f);
 }
